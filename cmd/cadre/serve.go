@@ -1,0 +1,195 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/tenants/api"
+	"github.com/cadrehq/cadre/tenants/auth"
+	"github.com/cadrehq/cadre/tenants/store"
+	"github.com/cadrehq/cadre/workers"
+)
+
+// roles says which parts a process runs.
+type roles struct {
+	api, workers bool
+	// embedded allows the embedded SQLite and NATS defaults (serve only).
+	embedded bool
+}
+
+func newMigrator(cfg Config, log *slog.Logger) (*store.Migrator, error) {
+	return store.NewMigrator(cfg.MigrationsDatabaseURL, cfg.DataDir, log)
+}
+
+// serve runs the selected parts until ctx is cancelled.
+func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
+	if !r.embedded && (cfg.DatabaseURL == "" || cfg.NATSURL == "") {
+		return errors.New("api and worker run against shared services: set CADRE_DATABASE_URL (postgres://…) and CADRE_NATS_URL; use `cadre serve` for the embedded defaults")
+	}
+	if r.api && cfg.Migrate {
+		m, err := newMigrator(cfg, log)
+		if err != nil {
+			return err
+		}
+		n, err := m.Up(ctx)
+		_ = m.Close()
+		if err != nil {
+			return err
+		}
+		log.Info("migrations applied", "count", n)
+	}
+	st, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	// NATS: the embedded server under the data dir, or the configured one.
+	var nc *nats.Conn
+	if cfg.NATSURL == "" {
+		ecfg := events.EmbeddedConfig{StoreDir: filepath.Join(cfg.DataDir, "nats"), Listen: cfg.NATSListen}
+		if cfg.LogLevel == "debug" {
+			ecfg.Logger = log
+		}
+		emb, err := events.StartEmbedded(ecfg)
+		if err != nil {
+			return err
+		}
+		defer emb.Shutdown()
+		if cfg.NATSListen != "" {
+			log.Info("embedded nats listening", "url", emb.ClientURL())
+		}
+		nc, err = emb.Connect(nats.Name("cadre"))
+		if err != nil {
+			return err
+		}
+	} else {
+		nc, err = nats.Connect(cfg.NATSURL, nats.Name("cadre"), nats.MaxReconnects(-1), nats.RetryOnFailedConnect(true))
+		if err != nil {
+			return fmt.Errorf("connect nats: %w", err)
+		}
+	}
+	defer nc.Drain()
+	bus, err := events.NewBus(ctx, nc, events.StreamConfig{MaxAge: cfg.StreamMaxAge, Replicas: cfg.StreamReplicas, Logger: log})
+	if err != nil {
+		return err
+	}
+
+	relay, err := events.NewRelay(events.RelayConfig{Outbox: st.Outbox(), Publisher: bus, Logger: log, Metrics: newRelayMetrics(reg)})
+	if err != nil {
+		return err
+	}
+	st.OnCommit(relay.Wake)
+
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	wg.Go(func() { _ = relay.Run(ctx) })
+	if st.Dialect() == store.Postgres {
+		wg.Go(func() { store.ListenOutbox(ctx, cfg.DatabaseURL, relay.Wake, log) })
+	}
+	if r.workers {
+		runner := workers.NewRunner(bus, st, log, reg)
+		wg.Go(func() {
+			if err := runner.Run(ctx, workers.Library()); err != nil {
+				log.Error("workers stopped", "err", err)
+			}
+		})
+		wg.Go(func() {
+			if err := workers.RunJanitor(ctx, bus, log); err != nil {
+				log.Error("janitor stopped", "err", err)
+			}
+		})
+	}
+	if !r.api {
+		log.Info("worker running")
+		<-ctx.Done()
+		return nil
+	}
+
+	secret := []byte(cfg.JWTSecret)
+	if len(secret) == 0 && cfg.JWKSURL == "" {
+		if !r.embedded {
+			return errors.New("set CADRE_JWT_SECRET or CADRE_JWKS_URL")
+		}
+		if secret, err = devSecret(cfg); err != nil {
+			return err
+		}
+	}
+	verifier, err := auth.New(ctx, auth.Config{Secret: secret, JWKSURL: cfg.JWKSURL, Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience})
+	if err != nil {
+		return err
+	}
+	limits := api.Limits{MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RateLimit}
+	if cfg.RateLimit == 0 {
+		limits.RatePerSecond = -1
+	}
+	srv := api.New(api.Config{Store: st, Verifier: verifier, Ready: bus.Ready, Limits: withDocLimit(limits, cfg.MaxDocumentBytes),
+		Logger: log, Registerer: reg, Gatherer: reg})
+	hs := api.NewHTTPServer(cfg.HTTPAddr, srv.Handler())
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
+	}
+	log.Info("cadre listening", "addr", "http://"+ln.Addr().String(), "database", string(st.Dialect()), "data_dir", cfg.DataDir)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		cancel()
+		return err
+	case <-ctx.Done():
+	}
+	shut, done := context.WithTimeout(context.Background(), 10*time.Second)
+	defer done()
+	if err := hs.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("http shutdown", "err", err)
+	}
+	log.Info("cadre stopped")
+	return nil
+}
+
+func withDocLimit(l api.Limits, maxDoc int64) api.Limits {
+	l.Extract = defaultExtract()
+	l.Extract.MaxBytes = maxDoc
+	return l
+}
+
+// devSecret reads, or generates once, the development HS256 secret kept in
+// the data dir (mode 0600), which `cadre token` also reads.
+func devSecret(cfg Config) ([]byte, error) {
+	if b, err := readSecret(cfg); err == nil {
+		return b, nil
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, err
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	s := hex.EncodeToString(b)
+	if err := os.WriteFile(cfg.secretFile(), []byte(s+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("write development secret: %w", err)
+	}
+	return []byte(s), nil
+}

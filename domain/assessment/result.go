@@ -1,0 +1,89 @@
+package assessment
+
+import "github.com/cadrehq/cadre/domain/competency"
+
+// Result is the scored assessment: one CompetencyResult per competency, in
+// the assessment's order.
+type Result struct {
+	Competencies []CompetencyResult `json:"competencies"`
+}
+
+// Competency returns the result for the competency slug.
+func (r Result) Competency(slug string) (CompetencyResult, bool) {
+	for _, c := range r.Competencies {
+		if c.CompetencySlug == slug {
+			return c, true
+		}
+	}
+	return CompetencyResult{}, false
+}
+
+// CompetencyResult is the score of one competency and the evidence behind it.
+type CompetencyResult struct {
+	CompetencySlug string `json:"competency_slug"`
+	// Score is the weighted mean of the item scores, 0–5 (0 when nothing was
+	// answered); the Contributions of the Evidence add up to it.
+	Score float64 `json:"score"`
+	// Level is Score rounded to the scale (at least Basic).
+	Level         competency.Level `json:"level"`
+	RequiredLevel competency.Level `json:"required_level"`
+	// Gap is how many levels Level falls short of RequiredLevel: never
+	// negative, zero when the requirement is met or exceeded.
+	Gap int `json:"gap"`
+	// Confidence, 0–1, grows with the share of items answered, their
+	// agreement and the quality of the free-text answer, and drops when an
+	// answer is flagged.
+	Confidence float64    `json:"confidence"`
+	Evidence   []Evidence `json:"evidence"`
+	// Flags collects the flags of the evidence.
+	Flags []Flag `json:"flags,omitempty"`
+}
+
+// Evidence is what one answered item contributed to a competency's score.
+type Evidence struct {
+	ItemID string `json:"item_id"`
+	Kind   Kind   `json:"kind"`
+	// Excerpt is the chosen descriptor (self-rating), the chosen option
+	// (scenario), or the matched phrases of an open-text answer joined with
+	// " … " (never the whole answer).
+	Excerpt string `json:"excerpt,omitempty"`
+	// Contribution is the item's share of the competency score: its weight
+	// times its score over the total weight.
+	Contribution float64 `json:"contribution"`
+	// ItemScore is the item's own score, 0–5, and Weight its weight in the
+	// mean.
+	ItemScore float64 `json:"item_score"`
+	Weight    float64 `json:"weight"`
+	// MatchedLevel is the level the item points to (zero for an empty or
+	// unusable answer).
+	MatchedLevel competency.Level `json:"matched_level,omitempty"`
+	// Matches lists, for an open-text answer, which words matched which
+	// level's behaviours.
+	Matches []Match `json:"matches,omitempty"`
+	Flags   []Flag  `json:"flags,omitempty"`
+}
+
+// Match is a phrase of an open-text answer and the level whose behaviours it
+// matched: through the level's descriptor (Source "descriptor") or through a
+// behavioural marker (Source "marker").
+type Match struct {
+	Phrase string           `json:"phrase"`
+	Level  competency.Level `json:"level"`
+	Source string           `json:"source"`
+}
+
+// Flag marks an answer the scorer does not take at face value.
+type Flag string
+
+// The flags an open-text answer can carry.
+const (
+	// FlagEmpty marks an empty or blank answer.
+	FlagEmpty Flag = "empty"
+	// FlagOffTopic marks an answer that hardly touches the competency.
+	FlagOffTopic Flag = "off_topic"
+	// FlagKeywordStuffing marks a list of descriptor keywords or repeated
+	// terms rather than an account of what happened.
+	FlagKeywordStuffing Flag = "keyword_stuffing"
+	// FlagCopyBack marks an answer that largely repeats a level descriptor.
+	FlagCopyBack Flag = "copy_back"
+)

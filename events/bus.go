@@ -1,0 +1,247 @@
+package events
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/cadrehq/cadre/tenants"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Defaults of StreamConfig.
+const (
+	// DefaultStreamName is the name of Cadre's stream.
+	DefaultStreamName = "CADRE"
+	// DefaultMaxAge keeps events 30 days for replay.
+	DefaultMaxAge = 30 * 24 * time.Hour
+	// DefaultDuplicates is the stream's duplicate window.
+	DefaultDuplicates = 5 * time.Minute
+	// MinDuplicates is the shortest duplicate window accepted: the relay's
+	// re-publish after a failed mark must fall inside it.
+	MinDuplicates = 2 * time.Minute
+	// DefaultPublishTimeout bounds the wait for a PubAck.
+	DefaultPublishTimeout = 5 * time.Second
+	// DefaultPublishWindow is how many async publishes PublishAll keeps in
+	// flight.
+	DefaultPublishWindow = 256
+)
+
+// StreamConfig configures the CADRE stream and the bus's publishing.
+type StreamConfig struct {
+	// Name of the stream. Default DefaultStreamName.
+	Name string
+	// MaxAge is how long events are kept (limits retention). Default
+	// DefaultMaxAge.
+	MaxAge time.Duration
+	// Duplicates is the Nats-Msg-Id deduplication window. Default
+	// DefaultDuplicates; at least MinDuplicates.
+	Duplicates time.Duration
+	// Replicas is the stream's replication factor (3 on a NATS cluster).
+	// Default 1.
+	Replicas int
+	// PublishTimeout bounds each wait for a PubAck. Default
+	// DefaultPublishTimeout.
+	PublishTimeout time.Duration
+	// PublishWindow is how many publishes PublishAll keeps in flight.
+	// Default DefaultPublishWindow.
+	PublishWindow int
+	// Logger receives the consumers' and replays' warnings. Default
+	// slog.Default().
+	Logger *slog.Logger
+}
+
+func (c StreamConfig) withDefaults() (StreamConfig, error) {
+	if c.Name == "" {
+		c.Name = DefaultStreamName
+	}
+	if c.MaxAge == 0 {
+		c.MaxAge = DefaultMaxAge
+	}
+	if c.Duplicates == 0 {
+		c.Duplicates = DefaultDuplicates
+	}
+	if c.Replicas == 0 {
+		c.Replicas = 1
+	}
+	if c.PublishTimeout == 0 {
+		c.PublishTimeout = DefaultPublishTimeout
+	}
+	if c.PublishWindow == 0 {
+		c.PublishWindow = DefaultPublishWindow
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	switch {
+	case c.Duplicates < MinDuplicates:
+		return c, fmt.Errorf("%w: duplicate window %s is shorter than %s", ErrConfig, c.Duplicates, MinDuplicates)
+	case c.MaxAge < c.Duplicates:
+		return c, fmt.Errorf("%w: max age %s is shorter than the duplicate window", ErrConfig, c.MaxAge)
+	case c.Replicas < 1 || c.Replicas > 5:
+		return c, fmt.Errorf("%w: replicas %d", ErrConfig, c.Replicas)
+	case c.PublishTimeout < 0 || c.PublishWindow < 0:
+		return c, fmt.Errorf("%w: negative publish timeout or window", ErrConfig)
+	}
+	return c, nil
+}
+
+// jetStreamConfig is the stream's configuration on the server.
+func (c StreamConfig) jetStreamConfig() jetstream.StreamConfig {
+	return jetstream.StreamConfig{
+		Name:        c.Name,
+		Description: "Cadre events (CloudEvents 1.0, cadre.{tenant}.{aggregate}.{verb})",
+		Subjects:    []string{StreamSubjects},
+		Retention:   jetstream.LimitsPolicy,
+		Storage:     jetstream.FileStorage,
+		MaxAge:      c.MaxAge,
+		Duplicates:  c.Duplicates,
+		Replicas:    c.Replicas,
+		Discard:     jetstream.DiscardOld,
+	}
+}
+
+// Bus is Cadre's JetStream bus: the CADRE stream, publishing with
+// deduplication, durable consumers and replay. It is safe for concurrent use.
+type Bus struct {
+	nc  *nats.Conn
+	js  jetstream.JetStream
+	cfg StreamConfig
+	log *slog.Logger
+}
+
+// NewBus creates the stream or updates its configuration to cfg and returns a
+// bus publishing and consuming through nc. The caller owns nc.
+func NewBus(ctx context.Context, nc *nats.Conn, cfg StreamConfig) (*Bus, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("new bus: %w", err)
+	}
+	js, err := jetstream.New(nc,
+		jetstream.WithPublishAsyncTimeout(cfg.PublishTimeout),
+		jetstream.WithPublishAsyncMaxPending(cfg.PublishWindow),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("new bus: %w", err)
+	}
+	if _, err := js.CreateOrUpdateStream(ctx, cfg.jetStreamConfig()); err != nil {
+		return nil, fmt.Errorf("new bus: stream %s: %w", cfg.Name, err)
+	}
+	return &Bus{nc: nc, js: js, cfg: cfg, log: cfg.Logger}, nil
+}
+
+// JetStream returns the bus's JetStream context, for what the bus does not
+// wrap.
+func (b *Bus) JetStream() jetstream.JetStream { return b.js }
+
+// StreamName returns the name of the bus's stream.
+func (b *Bus) StreamName() string { return b.cfg.Name }
+
+// StreamInfo returns the stream's current configuration and state.
+func (b *Bus) StreamInfo(ctx context.Context) (*jetstream.StreamInfo, error) {
+	s, err := b.js.Stream(ctx, b.cfg.Name)
+	if err != nil {
+		return nil, fmt.Errorf("stream info: %w", err)
+	}
+	return s.CachedInfo(), nil
+}
+
+// Ready reports whether the connection is up and the stream answers; it is
+// meant for /readyz.
+func (b *Bus) Ready(ctx context.Context) error {
+	if !b.nc.IsConnected() {
+		return fmt.Errorf("bus ready: %w (%s)", ErrNotConnected, b.nc.Status())
+	}
+	if _, err := b.StreamInfo(ctx); err != nil {
+		return fmt.Errorf("bus ready: %w", err)
+	}
+	return nil
+}
+
+// Publish stores data on subject with Nats-Msg-Id msgID and waits for the
+// PubAck (at most PublishTimeout). It returns the stream sequence; a
+// duplicate inside the duplicate window is a success and returns the
+// sequence of the original.
+func (b *Bus) Publish(ctx context.Context, subject, msgID string, data []byte) (uint64, error) {
+	ctx, cancel := context.WithTimeout(ctx, b.cfg.PublishTimeout)
+	defer cancel()
+	ack, err := b.js.PublishMsg(ctx, &nats.Msg{Subject: subject, Data: data}, jetstream.WithMsgID(msgID))
+	if err != nil {
+		return 0, fmt.Errorf("publish %s: %w", msgID, err)
+	}
+	return ack.Sequence, nil
+}
+
+// PublishEvent publishes e on e.Subject() with its id as Nats-Msg-Id.
+func (b *Bus) PublishEvent(ctx context.Context, e Event) (uint64, error) {
+	data, err := json.Marshal(e)
+	if err != nil {
+		return 0, fmt.Errorf("publish event %s: %w", e.ID, err)
+	}
+	return b.Publish(ctx, e.Subject(), e.ID, data)
+}
+
+// Message is one message to publish with PublishAll.
+type Message struct {
+	// Subject is the NATS subject.
+	Subject string
+	// ID is the Nats-Msg-Id (the event id).
+	ID string
+	// Data is the whole CloudEvent JSON.
+	Data []byte
+}
+
+// PublishAll publishes msgs in order, up to PublishWindow at a time in
+// flight, and waits for their PubAcks. acked is the length of the prefix of
+// msgs whose PubAck arrived (duplicates included); on an error the messages
+// after that prefix may or may not be stored, and publishing them again
+// stores each once thanks to their ids.
+func (b *Bus) PublishAll(ctx context.Context, msgs []Message) (acked int, err error) {
+	ctx, cancel := context.WithTimeout(ctx, b.cfg.PublishTimeout)
+	defer cancel()
+	futures := make([]jetstream.PubAckFuture, 0, len(msgs))
+	var sendErr error
+	for _, m := range msgs {
+		f, err := b.js.PublishMsgAsync(&nats.Msg{Subject: m.Subject, Data: m.Data}, jetstream.WithMsgID(m.ID))
+		if err != nil {
+			sendErr = fmt.Errorf("publish %s: %w", m.ID, err)
+			break
+		}
+		futures = append(futures, f)
+	}
+	for i, f := range futures {
+		select {
+		case <-f.Ok():
+		case err := <-f.Err():
+			return i, fmt.Errorf("publish %s: %w", msgs[i].ID, err)
+		case <-ctx.Done():
+			return i, fmt.Errorf("publish %s: wait for ack: %w", msgs[i].ID, ctx.Err())
+		}
+	}
+	return len(futures), sendErr
+}
+
+// PurgeTenant removes every event of the tenant from the stream (tenant
+// deletion erases its events too).
+func (b *Bus) PurgeTenant(ctx context.Context, tenant tenants.ID) error {
+	if tenant.IsZero() {
+		return fmt.Errorf("purge tenant: %w: zero tenant", ErrConfig)
+	}
+	s, err := b.js.Stream(ctx, b.cfg.Name)
+	if err != nil {
+		return fmt.Errorf("purge tenant %s: %w", tenant, err)
+	}
+	if err := s.Purge(ctx, jetstream.WithPurgeSubject(TenantFilter(tenant))); err != nil {
+		return fmt.Errorf("purge tenant %s: %w", tenant, err)
+	}
+	return nil
+}
+
+// isNoMessages reports a fetch that simply found nothing.
+func isNoMessages(err error) bool {
+	return errors.Is(err, jetstream.ErrNoMessages) || errors.Is(err, nats.ErrTimeout) || errors.Is(err, context.DeadlineExceeded)
+}

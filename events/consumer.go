@@ -1,0 +1,286 @@
+package events
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Defaults of ConsumerConfig.
+const (
+	// DefaultAckWait is how long the server waits for an ack before
+	// redelivering.
+	DefaultAckWait = 30 * time.Second
+	// DefaultMaxDeliver bounds deliveries of one message.
+	DefaultMaxDeliver = 5
+	// DefaultMaxAckPending bounds unacknowledged messages per consumer.
+	DefaultMaxAckPending = 1000
+	// DefaultBatch is how many messages one fetch asks for.
+	DefaultBatch = 16
+	// DefaultFetchWait is how long one fetch waits for messages.
+	DefaultFetchWait = 5 * time.Second
+)
+
+// DefaultBackOff is the redelivery delay after the 1st, 2nd and later failed
+// deliveries.
+var DefaultBackOff = []time.Duration{time.Second, 5 * time.Second, 30 * time.Second}
+
+// fetchRetryMax bounds the wait between failed fetches (NATS down).
+const fetchRetryMax = 5 * time.Second
+
+// ConsumerConfig configures a durable pull consumer of the stream.
+type ConsumerConfig struct {
+	// Durable names the consumer; replicas of a worker share it. Required.
+	Durable string
+	// FilterSubjects selects the subjects consumed (e.g. TypeFilter(...)).
+	// Default: the whole stream.
+	FilterSubjects []string
+	// AckWait is how long a delivery may stay unsettled before the server
+	// redelivers it. Default DefaultAckWait.
+	AckWait time.Duration
+	// MaxDeliver bounds deliveries of one message. Default DefaultMaxDeliver.
+	MaxDeliver int
+	// BackOff holds the Nak delays after the 1st, 2nd, ... failed delivery;
+	// the last one repeats. Default DefaultBackOff. It is applied by Consume
+	// with Nak(delay), not as the consumer's server-side BackOff, because the
+	// server would replace AckWait by BackOff[0] and redeliver handlers that
+	// merely run longer than that.
+	BackOff []time.Duration
+	// MaxAckPending bounds unsettled deliveries. Default DefaultMaxAckPending.
+	MaxAckPending int
+	// Batch is how many messages one fetch asks for. Default DefaultBatch.
+	Batch int
+	// Concurrency is how many handlers run at once. Default 1.
+	Concurrency int
+	// FetchWait is how long one fetch waits for messages. Default
+	// DefaultFetchWait.
+	FetchWait time.Duration
+	// OnInvalid, if set, is called with a delivery whose data is not a valid
+	// Cadre event (its Event is zero) before Consume terms it, so that the
+	// caller can park it.
+	OnInvalid func(ctx context.Context, d *Delivery, err error)
+}
+
+func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {
+	if c.Durable == "" {
+		return c, fmt.Errorf("%w: consumer without durable name", ErrConfig)
+	}
+	if len(c.FilterSubjects) == 0 {
+		c.FilterSubjects = []string{StreamSubjects}
+	}
+	if c.AckWait == 0 {
+		c.AckWait = DefaultAckWait
+	}
+	if c.MaxDeliver == 0 {
+		c.MaxDeliver = DefaultMaxDeliver
+	}
+	if c.BackOff == nil {
+		c.BackOff = slices.Clone(DefaultBackOff)
+	}
+	if c.MaxAckPending == 0 {
+		c.MaxAckPending = DefaultMaxAckPending
+	}
+	if c.Batch == 0 {
+		c.Batch = DefaultBatch
+	}
+	if c.Concurrency == 0 {
+		c.Concurrency = 1
+	}
+	if c.FetchWait == 0 {
+		c.FetchWait = DefaultFetchWait
+	}
+	if c.AckWait < 0 || c.MaxDeliver < 1 || c.Batch < 1 || c.Concurrency < 1 || c.FetchWait < 10*time.Millisecond {
+		return c, fmt.Errorf("%w: consumer %s: non-positive ack wait, max deliver, batch, concurrency or fetch wait", ErrConfig, c.Durable)
+	}
+	return c, nil
+}
+
+// backOff returns the Nak delay after the n-th failed delivery.
+func (c ConsumerConfig) backOff(n uint64) time.Duration {
+	if len(c.BackOff) == 0 || n == 0 {
+		return 0
+	}
+	return c.BackOff[min(int(n)-1, len(c.BackOff)-1)]
+}
+
+// Handler handles one delivery. If it returns without settling the
+// delivery, Consume settles it: nil acks; an error naks it with the BackOff
+// delay of its delivery count, or terms it on the last attempt (handlers
+// park events there, see Delivery.LastAttempt). A panic is recovered, logged
+// with its stack and treated as an error. Handlers must be idempotent: a
+// delivery may be a redelivery of an event already handled.
+type Handler func(ctx context.Context, d *Delivery) error
+
+// Consume creates (or updates) the durable pull consumer described by cfg
+// and runs a fetch loop, handing each delivery to h, until ctx is
+// cancelled; it then waits for the handlers in flight and returns nil.
+// Handlers get ctx and should give up when it is cancelled (their delivery
+// is then redelivered). Fetch errors, e.g. while NATS is down, are logged
+// and retried with a bounded backoff.
+func (b *Bus) Consume(ctx context.Context, cfg ConsumerConfig, h Handler) error {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return fmt.Errorf("consume: %w", err)
+	}
+	cons, err := b.js.CreateOrUpdateConsumer(ctx, b.cfg.Name, jetstream.ConsumerConfig{
+		Durable:        cfg.Durable,
+		FilterSubjects: cfg.FilterSubjects,
+		AckPolicy:      jetstream.AckExplicitPolicy,
+		AckWait:        cfg.AckWait,
+		MaxDeliver:     cfg.MaxDeliver,
+		MaxAckPending:  cfg.MaxAckPending,
+		DeliverPolicy:  jetstream.DeliverAllPolicy,
+	})
+	if err != nil {
+		return fmt.Errorf("consume %s: create consumer: %w", cfg.Durable, err)
+	}
+	log := b.log.With("consumer", cfg.Durable)
+
+	// wg counts handlers in flight; sem bounds them to cfg.Concurrency.
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	sem := make(chan struct{}, cfg.Concurrency)
+	retry := time.Duration(0)
+	for ctx.Err() == nil {
+		err := b.fetch(ctx, cons, cfg, func(m jetstream.Msg) bool {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return false
+			}
+			wg.Go(func() {
+				defer func() { <-sem }()
+				b.handle(ctx, log, cfg, m, h)
+			})
+			return true
+		})
+		if err == nil || ctx.Err() != nil {
+			retry = 0
+			continue
+		}
+		retry = min(max(2*retry, 100*time.Millisecond), fetchRetryMax)
+		log.WarnContext(ctx, "fetch failed", "err", err, "retry_in", retry)
+		if !waitFor(ctx, retry) {
+			break
+		}
+	}
+	return nil
+}
+
+// fetch runs one fetch, dispatching each message; dispatch returns false
+// to stop early (ctx cancelled; undispatched messages are redelivered after
+// AckWait).
+func (b *Bus) fetch(ctx context.Context, cons jetstream.Consumer, cfg ConsumerConfig, dispatch func(jetstream.Msg) bool) error {
+	fctx, cancel := context.WithTimeout(ctx, cfg.FetchWait)
+	defer cancel()
+	batch, err := cons.Fetch(cfg.Batch, jetstream.FetchContext(fctx))
+	if err != nil {
+		if isNoMessages(err) {
+			return nil
+		}
+		return err
+	}
+	for m := range batch.Messages() {
+		if !dispatch(m) {
+			return nil
+		}
+	}
+	if err := batch.Error(); err != nil && !isNoMessages(err) {
+		return err
+	}
+	return nil
+}
+
+// handle runs h on one message and settles what it left unsettled.
+func (b *Bus) handle(ctx context.Context, log *slog.Logger, cfg ConsumerConfig, m jetstream.Msg, h Handler) {
+	d := &Delivery{Subject: m.Subject(), MaxDeliver: cfg.MaxDeliver, msg: m}
+	if md, err := m.Metadata(); err == nil {
+		d.Seq, d.NumDelivered = md.Sequence.Stream, md.NumDelivered
+	}
+	log = log.With("seq", d.Seq, "delivery", d.NumDelivered)
+	e, err := Parse(m.Data())
+	if err != nil {
+		log.ErrorContext(ctx, "invalid event terminated", "err", err)
+		if cfg.OnInvalid != nil {
+			cfg.OnInvalid(ctx, d, err)
+		}
+		if err := d.Term("invalid event"); err != nil {
+			log.WarnContext(ctx, "term failed", "err", err)
+		}
+		return
+	}
+	d.Event = e
+	log = log.With("event_id", e.ID, "tenant_id", e.TenantID, "type", string(e.Type))
+
+	stop := keepInProgress(d, cfg.AckWait)
+	err = runHandler(ctx, h, d)
+	stop()
+
+	switch {
+	case d.Settled():
+		return
+	case err == nil:
+		err = d.Ack()
+	case d.LastAttempt():
+		log.ErrorContext(ctx, "handler failed on last delivery", "err", err)
+		err = d.Term("max deliver reached: " + err.Error())
+	default:
+		delay := cfg.backOff(d.NumDelivered)
+		if ctx.Err() != nil {
+			delay = 0 // shutting down: let another replica take it now
+		}
+		log.WarnContext(ctx, "handler failed", "err", err, "redeliver_in", delay)
+		err = d.Nak(delay)
+	}
+	if err != nil {
+		log.WarnContext(ctx, "settle failed", "err", err)
+	}
+}
+
+// runHandler calls h, turning a panic into an error.
+func runHandler(ctx context.Context, h Handler, d *Delivery) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("handler panic: %v\n%s", r, debug.Stack())
+		}
+	}()
+	return h(ctx, d)
+}
+
+// keepInProgress resets the ack timer of d every ackWait/2 until the
+// returned stop is called; stop waits for its goroutine.
+func keepInProgress(d *Delivery, ackWait time.Duration) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(max(ackWait/2, time.Millisecond))
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				_ = d.InProgress() // best effort; the ack timer then redelivers
+			}
+		}
+	})
+	return func() { close(done); wg.Wait() }
+}
+
+// waitFor waits d or until ctx is done; it reports whether ctx is still live.
+func waitFor(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

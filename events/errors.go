@@ -1,0 +1,22 @@
+package events
+
+import "errors"
+
+// Sentinel errors callers branch on with errors.Is.
+var (
+	// ErrUnknownType reports an event type that is not one of Cadre's.
+	ErrUnknownType = errors.New("events: unknown event type")
+	// ErrInvalidEvent reports an envelope that breaks the CloudEvents or
+	// Cadre rules (see Event.Validate).
+	ErrInvalidEvent = errors.New("events: invalid event")
+	// ErrTypeMismatch reports a payload given for an event type it does not
+	// belong to.
+	ErrTypeMismatch = errors.New("events: payload does not match event type")
+	// ErrNotRunning reports a use of the embedded server while it is shut
+	// down.
+	ErrNotRunning = errors.New("events: embedded server not running")
+	// ErrNotConnected reports a bus whose NATS connection is not connected.
+	ErrNotConnected = errors.New("events: nats not connected")
+	// ErrConfig reports a configuration that cannot work.
+	ErrConfig = errors.New("events: invalid configuration")
+)

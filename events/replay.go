@@ -1,0 +1,85 @@
+package events
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Replayed is one event read back from the stream by Replay.
+type Replayed struct {
+	// Seq is the event's stream sequence (the SSE event id).
+	Seq uint64
+	// Event is the parsed envelope.
+	Event Event
+}
+
+// replayBuffer is the capacity of Replay's channel.
+const replayBuffer = 64
+
+// Replay reads the stream's messages on filterSubject (e.g.
+// TenantFilter(tenant)) in order, from sequence fromSeq on (0 or 1: from the
+// first), and then follows new ones live, with an ordered consumer (no acks,
+// nothing durable on the server). It sends them on the returned channel
+// until ctx is cancelled, then closes it; the caller cancels ctx to stop and
+// should drain or stop reading only after that. Messages that are not valid
+// events are logged and skipped.
+func (b *Bus) Replay(ctx context.Context, filterSubject string, fromSeq uint64) (<-chan Replayed, error) {
+	cfg := jetstream.OrderedConsumerConfig{
+		FilterSubjects: []string{filterSubject},
+		DeliverPolicy:  jetstream.DeliverAllPolicy,
+	}
+	if fromSeq > 1 {
+		cfg.DeliverPolicy = jetstream.DeliverByStartSequencePolicy
+		cfg.OptStartSeq = fromSeq
+	}
+	cons, err := b.js.OrderedConsumer(ctx, b.cfg.Name, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("replay %s: %w", filterSubject, err)
+	}
+	it, err := cons.Messages()
+	if err != nil {
+		return nil, fmt.Errorf("replay %s: %w", filterSubject, err)
+	}
+	out := make(chan Replayed, replayBuffer)
+	log := b.log.With("replay", filterSubject)
+	go func() {
+		defer close(out)
+		defer it.Stop()
+		retry := time.Duration(0)
+		for {
+			m, err := it.Next(jetstream.NextContext(ctx))
+			if ctx.Err() != nil || errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+				return
+			}
+			if err != nil {
+				retry = min(max(2*retry, 50*time.Millisecond), fetchRetryMax)
+				log.WarnContext(ctx, "replay read failed", "err", err, "retry_in", retry)
+				if !waitFor(ctx, retry) {
+					return
+				}
+				continue
+			}
+			retry = 0
+			md, err := m.Metadata()
+			if err != nil {
+				log.WarnContext(ctx, "replay metadata", "err", err)
+				continue
+			}
+			e, err := Parse(m.Data())
+			if err != nil {
+				log.WarnContext(ctx, "replay skipped invalid event", "seq", md.Sequence.Stream, "err", err)
+				continue
+			}
+			select {
+			case out <- Replayed{Seq: md.Sequence.Stream, Event: e}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}

@@ -1,0 +1,108 @@
+package api
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"net/http"
+
+	"github.com/google/uuid"
+
+	"github.com/cadrehq/cadre/tenants"
+	"github.com/cadrehq/cadre/tenants/store"
+)
+
+// principal returns the caller if they hold one of roles: 401 without a
+// principal, 403 with the wrong role. Tenant roles need a tenant; the
+// platform role needs none.
+func principal(ctx context.Context, roles ...tenants.Role) (tenants.Principal, error) {
+	p, ok := tenants.PrincipalFrom(ctx)
+	if !ok {
+		return p, problem(http.StatusUnauthorized, "", "a valid bearer token is required")
+	}
+	if !p.Has(roles...) {
+		return p, problem(http.StatusForbidden, "", "your role may not do this")
+	}
+	return p, nil
+}
+
+// tenantPrincipal is principal for tenant-scoped routes: a platform token
+// (no tenant) is 403.
+func tenantPrincipal(ctx context.Context, roles ...tenants.Role) (tenants.Principal, error) {
+	p, err := principal(ctx, roles...)
+	if err != nil {
+		return p, err
+	}
+	if p.Tenant.IsZero() {
+		return p, problem(http.StatusForbidden, "", "this route acts inside a tenant; use a tenant token")
+	}
+	return p, nil
+}
+
+// anyTenantRole are the roles of a company's people and tools.
+var anyTenantRole = []tenants.Role{tenants.RoleAdmin, tenants.RoleManager, tenants.RoleEmployee, tenants.RoleAnalyst}
+
+// fail turns a store or domain error into a problem; unknown errors are
+// logged once here and answered as a bare 500.
+func (s *Server) fail(ctx context.Context, op string, err error) error {
+	var p *Problem
+	switch {
+	case errors.As(err, &p):
+		return p
+	case errors.Is(err, store.ErrNotFound):
+		return problem(http.StatusNotFound, "", "not found")
+	case errors.Is(err, store.ErrConflict):
+		return problem(http.StatusConflict, "", "conflicts with an existing resource")
+	case errors.Is(err, context.Canceled):
+		return problem(http.StatusServiceUnavailable, "", "request cancelled")
+	}
+	s.cfg.Logger.ErrorContext(ctx, "request error", append(logAttrs(ctx), "op", op, "err", err)...)
+	return problem(http.StatusInternalServerError, "", "internal error")
+}
+
+// encodeCursor and decodeCursor make the opaque ?cursor= of list routes.
+func encodeCursor(id string) string {
+	if id == "" {
+		return ""
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(id))
+}
+
+func decodeCursor(c string) (string, error) {
+	if c == "" {
+		return "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return "", problem(http.StatusBadRequest, "invalid-cursor", "cursor is not valid")
+	}
+	if _, err := uuid.Parse(string(b)); err != nil {
+		return "", problem(http.StatusBadRequest, "invalid-cursor", "cursor is not valid")
+	}
+	return string(b), nil
+}
+
+func (s *Server) pageSize(limit int) int {
+	if limit <= 0 {
+		return 50
+	}
+	if limit > s.cfg.Limits.MaxPageSize {
+		return s.cfg.Limits.MaxPageSize
+	}
+	return limit
+}
+
+// PageInput is the cursor pagination of list routes.
+type PageInput struct {
+	Limit  int    `query:"limit" minimum:"0" maximum:"1000" doc:"Items per page (default 50, at most 200)."`
+	Cursor string `query:"cursor" doc:"The next_cursor of the previous page."`
+}
+
+// parseUUID parses a path id; a malformed id is simply not found.
+func parseUUID(s string) (uuid.UUID, error) {
+	id, err := uuid.Parse(s)
+	if err != nil || len(s) != 36 {
+		return uuid.Nil, problem(http.StatusNotFound, "", "not found")
+	}
+	return id, nil
+}

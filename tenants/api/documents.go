@@ -1,0 +1,375 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/google/uuid"
+
+	"github.com/cadrehq/cadre/domain/text/extract"
+	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/tenants"
+	"github.com/cadrehq/cadre/tenants/store"
+)
+
+// DocumentBody is a document as the API shows it.
+type DocumentBody struct {
+	ID          string    `json:"id" format:"uuid"`
+	Title       string    `json:"title"`
+	ContentType string    `json:"content_type"`
+	SizeBytes   int64     `json:"size_bytes"`
+	SHA256      string    `json:"sha256"`
+	CreatedAt   time.Time `json:"created_at"`
+	Text        *string   `json:"text,omitempty" doc:"The extracted text, with ?include=text."`
+}
+
+func toDocumentBody(d store.Document, withText bool) DocumentBody {
+	b := DocumentBody{ID: d.ID.String(), Title: d.Title, ContentType: d.ContentType, SizeBytes: d.SizeBytes, SHA256: d.SHA256, CreatedAt: d.CreatedAt}
+	if withText {
+		t := d.Text
+		b.Text = &t
+	}
+	return b
+}
+
+// UploadInput is POST /v1/documents: multipart (file, title) or JSON.
+type UploadInput struct {
+	ContentType string `header:"Content-Type"`
+	RawBody     []byte
+}
+
+// jsonUpload is the JSON form of an upload.
+type jsonUpload struct {
+	Title       string `json:"title"`
+	Content     string `json:"content"`
+	ContentType string `json:"content_type"`
+}
+
+// DocumentOutput answers with one document.
+type DocumentOutput struct {
+	Status int
+	Body   DocumentBody
+}
+
+// DocumentListOutput is a page of documents.
+type DocumentListOutput struct {
+	Body struct {
+		Items      []DocumentBody `json:"items"`
+		NextCursor string         `json:"next_cursor,omitempty"`
+	}
+}
+
+// GetDocumentInput reads one document.
+type GetDocumentInput struct {
+	ID      string `path:"id"`
+	Include string `query:"include" enum:"text," doc:"text: include the extracted text."`
+}
+
+// DocumentIDInput names a document.
+type DocumentIDInput struct {
+	ID string `path:"id"`
+}
+
+const maxTitle = 300
+
+func (s *Server) registerDocuments() {
+	max := 2*s.cfg.Limits.Extract.MaxBytes + 1<<16 // JSON escaping and multipart framing
+	huma.Register(s.api, huma.Operation{
+		OperationID: "upload-document", Method: http.MethodPost, Path: "/v1/documents", DefaultStatus: http.StatusAccepted,
+		Summary:     "Upload a document (admin)",
+		Description: "multipart/form-data with `file` (and optional `title`), or JSON `{title, content, content_type}` for text formats. 202 with the new document; the same bytes again answer 200 with the existing one.",
+		Tags:        []string{"documents"}, MaxBodyBytes: max, SkipValidateBody: true,
+		RequestBody: &huma.RequestBody{Required: true, Content: map[string]*huma.MediaType{
+			"multipart/form-data": {Schema: &huma.Schema{Type: "object", Properties: map[string]*huma.Schema{
+				"file": {Type: "string", ContentEncoding: "binary"}, "title": {Type: "string", MaxLength: ptr(maxTitle)}}, Required: []string{"file"}}},
+			"application/json": {Schema: &huma.Schema{Type: "object", AdditionalProperties: false, Properties: map[string]*huma.Schema{
+				"title": {Type: "string", MinLength: ptr(1), MaxLength: ptr(maxTitle)}, "content": {Type: "string"},
+				"content_type": {Type: "string", Enum: []any{"text/plain", "text/markdown", "text/html"}}}, Required: []string{"title", "content", "content_type"}}},
+		}},
+		Responses: map[string]*huma.Response{"200": {Description: "The same bytes were uploaded before"}},
+	}, s.uploadDocument)
+	huma.Register(s.api, huma.Operation{
+		OperationID: "list-documents", Method: http.MethodGet, Path: "/v1/documents", Summary: "List documents (admin)", Tags: []string{"documents"},
+	}, s.listDocuments)
+	huma.Register(s.api, huma.Operation{
+		OperationID: "get-document", Method: http.MethodGet, Path: "/v1/documents/{id}", Summary: "Read a document (admin)", Tags: []string{"documents"},
+	}, s.getDocument)
+	huma.Register(s.api, huma.Operation{
+		OperationID: "delete-document", Method: http.MethodDelete, Path: "/v1/documents/{id}", DefaultStatus: http.StatusNoContent,
+		Summary: "Delete a document (admin)", Tags: []string{"documents"},
+	}, s.deleteDocument)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// upload is a parsed upload request.
+type upload struct {
+	title, contentType, filename string
+	data                         []byte
+}
+
+func (s *Server) parseUpload(in *UploadInput) (upload, error) {
+	mt, params, err := mime.ParseMediaType(in.ContentType)
+	if err != nil {
+		return upload{}, problem(http.StatusUnsupportedMediaType, "", "send multipart/form-data or application/json")
+	}
+	switch mt {
+	case "application/json":
+		if !utf8.Valid(in.RawBody) {
+			// encoding/json would quietly replace the bad bytes.
+			return upload{}, problem(http.StatusUnprocessableEntity, "unreadable-document", "the request body is not valid UTF-8")
+		}
+		dec := json.NewDecoder(bytes.NewReader(in.RawBody))
+		dec.DisallowUnknownFields()
+		var j jsonUpload
+		if err := dec.Decode(&j); err != nil {
+			kind := "malformed-json"
+			if strings.Contains(err.Error(), "unknown field") {
+				kind = "unknown-field"
+			}
+			return upload{}, problem(http.StatusBadRequest, kind, "invalid JSON body: "+err.Error())
+		}
+		if dec.More() {
+			return upload{}, problem(http.StatusBadRequest, "malformed-json", "invalid JSON body: trailing data")
+		}
+		if j.ContentType == "" {
+			return upload{}, problem(http.StatusUnprocessableEntity, "validation", "content_type is required",
+				&huma.ErrorDetail{Location: "body.content_type", Message: "required"})
+		}
+		return upload{title: j.Title, contentType: j.ContentType, data: []byte(j.Content)}, nil
+	case "multipart/form-data":
+		mr := multipart.NewReader(bytes.NewReader(in.RawBody), params["boundary"])
+		var u upload
+		seenFile := false
+		for {
+			part, err := mr.NextPart()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return upload{}, problem(http.StatusBadRequest, "malformed-multipart", "invalid multipart body")
+			}
+			switch part.FormName() {
+			case "file":
+				if seenFile {
+					return upload{}, problem(http.StatusBadRequest, "malformed-multipart", "send one file per upload")
+				}
+				seenFile = true
+				u.filename = part.FileName()
+				u.contentType = part.Header.Get("Content-Type")
+				u.data, err = io.ReadAll(io.LimitReader(part, s.cfg.Limits.Extract.MaxBytes+1))
+			case "title":
+				var b []byte
+				b, err = io.ReadAll(io.LimitReader(part, 4*maxTitle+1))
+				u.title = string(b)
+			default:
+				return upload{}, problem(http.StatusBadRequest, "unknown-field", fmt.Sprintf("unknown form field %q", part.FormName()))
+			}
+			if err != nil {
+				return upload{}, problem(http.StatusBadRequest, "malformed-multipart", "invalid multipart body")
+			}
+		}
+		if !seenFile {
+			return upload{}, problem(http.StatusUnprocessableEntity, "validation", "the form has no file",
+				&huma.ErrorDetail{Location: "body.file", Message: "required"})
+		}
+		if strings.TrimSpace(u.title) == "" {
+			u.title = u.filename
+		}
+		return u, nil
+	}
+	return upload{}, problem(http.StatusUnsupportedMediaType, "", "send multipart/form-data or application/json")
+}
+
+// validText reports text that is valid UTF-8 without NUL or other control
+// characters (tabs and newlines aside).
+func validText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// extractProblem maps an extraction error to its problem.
+func extractProblem(err error) error {
+	switch {
+	case errors.Is(err, extract.ErrTooLarge):
+		return problem(http.StatusRequestEntityTooLarge, "", err.Error())
+	case errors.Is(err, extract.ErrUnsupportedType):
+		return problem(http.StatusUnsupportedMediaType, "", err.Error())
+	case errors.Is(err, extract.ErrUnreadable):
+		return problem(http.StatusUnprocessableEntity, "unreadable-document", err.Error())
+	}
+	return err
+}
+
+func (s *Server) uploadDocument(ctx context.Context, in *UploadInput) (*DocumentOutput, error) {
+	p, err := tenantPrincipal(ctx, tenants.RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.parseUpload(in)
+	if err != nil {
+		return nil, err
+	}
+	u.title = strings.TrimSpace(u.title)
+	switch {
+	case u.title == "":
+		return nil, problem(http.StatusUnprocessableEntity, "validation", "title must not be empty",
+			&huma.ErrorDetail{Location: "body.title", Message: "required"})
+	case !validText(u.title) || utf8.RuneCountInString(u.title) > maxTitle:
+		return nil, problem(http.StatusUnprocessableEntity, "validation", "title must be text of at most 300 characters without control characters",
+			&huma.ErrorDetail{Location: "body.title", Message: "invalid title"})
+	case int64(len(u.data)) > s.cfg.Limits.Extract.MaxBytes:
+		return nil, problem(http.StatusRequestEntityTooLarge, "", fmt.Sprintf("the document is larger than %d bytes", s.cfg.Limits.Extract.MaxBytes))
+	case len(u.data) == 0:
+		return nil, problem(http.StatusUnprocessableEntity, "unreadable-document", "the document is empty")
+	}
+	ct, err := extract.NormalizeContentType(u.contentType, u.filename)
+	if err != nil {
+		return nil, extractProblem(err)
+	}
+	ex, err := extract.Extract(ct, u.data, s.cfg.Limits.Extract)
+	if err != nil {
+		return nil, extractProblem(err)
+	}
+	sum := sha256.Sum256(u.data)
+	doc := store.Document{ID: uuid.Must(uuid.NewV7()), Title: u.title, ContentType: ct, SizeBytes: int64(len(u.data)),
+		SHA256: hex.EncodeToString(sum[:]), Text: ex.Text, CreatedBy: p.Subject, CreatedAt: time.Now().UTC().Truncate(time.Microsecond)}
+	status := http.StatusAccepted
+	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
+		if existing, err := tx.DocumentBySHA256(doc.SHA256); err == nil {
+			doc, status = existing, http.StatusOK
+			return nil
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if err := tx.InsertDocument(doc); err != nil {
+			return err
+		}
+		rev, err := tx.BumpContextRevision()
+		if err != nil {
+			return err
+		}
+		if err := tx.Audit(p.Subject, "document.upload", "document/"+doc.ID.String(), map[string]any{"title": doc.Title, "sha256": doc.SHA256}); err != nil {
+			return err
+		}
+		_, err = tx.Emit(events.TypeDocumentUploaded, doc.ID.String(), events.DocumentUploaded{DocumentID: doc.ID.String(), Title: doc.Title,
+			ContentType: doc.ContentType, SizeBytes: doc.SizeBytes, SHA256: doc.SHA256, ContextRevision: rev})
+		return err
+	})
+	if errors.Is(err, store.ErrConflict) {
+		// A concurrent upload of the same bytes won: answer with it.
+		err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
+			doc, err = tx.DocumentBySHA256(doc.SHA256)
+			status = http.StatusOK
+			return err
+		})
+	}
+	if err != nil {
+		return nil, s.fail(ctx, "upload document", err)
+	}
+	return &DocumentOutput{Status: status, Body: toDocumentBody(doc, false)}, nil
+}
+
+func (s *Server) listDocuments(ctx context.Context, in *PageInput) (*DocumentListOutput, error) {
+	p, err := tenantPrincipal(ctx, tenants.RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	after, err := decodeCursor(in.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	var afterID uuid.UUID
+	if after != "" {
+		afterID = uuid.MustParse(after)
+	}
+	n := s.pageSize(in.Limit)
+	var docs []store.Document
+	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
+		docs, err = tx.Documents(afterID, n+1)
+		return err
+	})
+	if err != nil {
+		return nil, s.fail(ctx, "list documents", err)
+	}
+	out := &DocumentListOutput{}
+	out.Body.Items = make([]DocumentBody, 0, len(docs))
+	for i, d := range docs {
+		if i == n {
+			out.Body.NextCursor = encodeCursor(docs[i-1].ID.String())
+			break
+		}
+		out.Body.Items = append(out.Body.Items, toDocumentBody(d, false))
+	}
+	return out, nil
+}
+
+func (s *Server) getDocument(ctx context.Context, in *GetDocumentInput) (*DocumentOutput, error) {
+	p, err := tenantPrincipal(ctx, tenants.RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	id, err := parseUUID(in.ID)
+	if err != nil {
+		return nil, err
+	}
+	withText := in.Include == "text"
+	var d store.Document
+	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
+		d, err = tx.Document(id, withText)
+		return err
+	})
+	if err != nil {
+		return nil, s.fail(ctx, "get document", err)
+	}
+	return &DocumentOutput{Status: http.StatusOK, Body: toDocumentBody(d, withText)}, nil
+}
+
+func (s *Server) deleteDocument(ctx context.Context, in *DocumentIDInput) (*struct{}, error) {
+	p, err := tenantPrincipal(ctx, tenants.RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	id, err := parseUUID(in.ID)
+	if err != nil {
+		return nil, err
+	}
+	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
+		if _, err := tx.DeleteDocument(id); err != nil {
+			return err
+		}
+		rev, err := tx.BumpContextRevision()
+		if err != nil {
+			return err
+		}
+		if err := tx.Audit(p.Subject, "document.delete", "document/"+id.String(), nil); err != nil {
+			return err
+		}
+		_, err = tx.Emit(events.TypeDocumentDeleted, id.String(), events.DocumentDeleted{DocumentID: id.String(), ContextRevision: rev})
+		return err
+	})
+	if err != nil {
+		return nil, s.fail(ctx, "delete document", err)
+	}
+	return nil, nil
+}

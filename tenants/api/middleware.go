@@ -1,0 +1,356 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/time/rate"
+
+	"github.com/cadrehq/cadre/tenants"
+	"github.com/cadrehq/cadre/tenants/auth"
+	"github.com/cadrehq/cadre/tenants/store"
+)
+
+type ctxKey int
+
+const (
+	routeKey ctxKey = iota
+	requestIDKey
+)
+
+// routeHolder lets the innermost handler report the matched route pattern
+// to the outer metrics middleware.
+type routeHolder struct{ pattern string }
+
+// statusWriter records the status and size of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	buf    *bytes.Buffer // set when the response is captured for idempotency
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	if w.buf != nil {
+		w.buf.Write(b)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// middleware chains, outermost first: request id, recover, metrics and
+// logging, authentication and tenant scope, rate limits, idempotency keys,
+// then the routes.
+func (s *Server) middleware(next http.Handler) http.Handler {
+	routed := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r)
+		if h, ok := r.Context().Value(routeKey).(*routeHolder); ok {
+			h.pattern = r.Pattern
+		}
+	})
+	inner := s.idempotency(routed)
+	inner = s.authenticate(inner)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rid := r.Header.Get("X-Request-Id")
+		if rid == "" || len(rid) > 128 {
+			rid = uuid.NewString()
+		}
+		holder := &routeHolder{}
+		ctx := context.WithValue(r.Context(), routeKey, holder)
+		ctx = context.WithValue(ctx, requestIDKey, rid)
+		r = r.WithContext(ctx)
+		w.Header().Set("X-Request-Id", rid)
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.cfg.Logger.ErrorContext(ctx, "panic", "request_id", rid, "panic", v, "stack", string(debug.Stack()))
+				if sw.status == 0 {
+					writeProblem(sw, problem(http.StatusInternalServerError, "", "internal error"))
+				}
+			}
+			route := holder.pattern
+			if route == "" {
+				route = "unmatched"
+			}
+			elapsed := time.Since(start)
+			s.metrics.observe(route, sw.status, elapsed)
+			if sw.status >= 500 {
+				s.cfg.Logger.ErrorContext(ctx, "request failed", "request_id", rid, "route", route, "status", sw.status, "elapsed", elapsed)
+			}
+		}()
+		inner.ServeHTTP(sw, r)
+	})
+}
+
+// publicPath reports the paths open without a token.
+func publicPath(p string) bool {
+	switch p {
+	case "/healthz", "/readyz", "/metrics", "/openapi.json", "/openapi.yaml", "/openapi-3.0.json", "/openapi-3.0.yaml":
+		return true
+	}
+	return false
+}
+
+// authenticate verifies the bearer token of every /v1 request, checks that a
+// tenant token's tenant exists, applies the rate limit of the caller's
+// tenant, and puts the principal in the context.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if publicPath(r.URL.Path) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		unauth := func(detail string) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="cadre"`)
+			writeProblem(w, problem(http.StatusUnauthorized, "", detail))
+		}
+		raw, err := auth.FromHeader(r.Header.Get("Authorization"))
+		if err != nil {
+			unauth("a valid bearer token is required")
+			return
+		}
+		p, err := s.cfg.Verifier.Verify(raw)
+		if err != nil {
+			unauth("the bearer token is not valid")
+			return
+		}
+		scope := "platform"
+		if !p.Tenant.IsZero() {
+			ok, err := s.tenants.exists(r.Context(), p.Tenant)
+			if err != nil {
+				s.cfg.Logger.ErrorContext(r.Context(), "tenant lookup", "err", err)
+				writeProblem(w, problem(http.StatusServiceUnavailable, "", "try again later"))
+				return
+			}
+			if !ok {
+				unauth("the token's tenant does not exist")
+				return
+			}
+			scope = p.Tenant.String()
+		}
+		if !s.limiter.allow(scope) {
+			w.Header().Set("Retry-After", "1")
+			writeProblem(w, problem(http.StatusTooManyRequests, "", "too many requests for this tenant; slow down"))
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(tenants.WithPrincipal(r.Context(), p)))
+	})
+}
+
+// idempotency honours Idempotency-Key on POST: the first answer (below 500)
+// to a key is stored per tenant and replayed for the same request; the same
+// key with another request body is a 422 problem.
+func (s *Server) idempotency(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := r.Header.Get("Idempotency-Key")
+		if r.Method != http.MethodPost || key == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if len(key) > 200 {
+			writeProblem(w, problem(http.StatusBadRequest, "", "Idempotency-Key is longer than 200 characters"))
+			return
+		}
+		p, _ := tenants.PrincipalFrom(r.Context())
+		limit := s.cfg.Limits.MaxBodyBytes
+		if d := 2*s.cfg.Limits.Extract.MaxBytes + 1<<16; d > limit {
+			limit = d
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+		if err != nil {
+			writeProblem(w, problem(http.StatusBadRequest, "", "could not read the request body"))
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		h := sha256.New()
+		h.Write([]byte(r.Method + " " + r.URL.RequestURI() + "\n" + r.Header.Get("Content-Type") + "\n"))
+		h.Write(body)
+		hash := hex.EncodeToString(h.Sum(nil))
+		ctx := r.Context()
+		prev, err := s.cfg.Store.IdempotentResponse(ctx, p.Tenant, key)
+		switch {
+		case err == nil:
+			if prev.RequestHash != hash || prev.Subject != p.Subject {
+				writeProblem(w, problem(http.StatusUnprocessableEntity, "idempotency-key-reused", "this Idempotency-Key was used with a different request"))
+				return
+			}
+			w.Header().Set("Content-Type", contentTypeFor(prev.Status))
+			w.Header().Set("Idempotent-Replayed", "true")
+			w.WriteHeader(prev.Status)
+			_, _ = w.Write(prev.Body)
+			return
+		case !errors.Is(err, store.ErrNotFound):
+			s.cfg.Logger.ErrorContext(ctx, "idempotency lookup", "err", err)
+			writeProblem(w, problem(http.StatusServiceUnavailable, "", "try again later"))
+			return
+		}
+		sw, ok := w.(*statusWriter)
+		if !ok {
+			sw = &statusWriter{ResponseWriter: w}
+		}
+		sw.buf = &bytes.Buffer{}
+		next.ServeHTTP(sw, r)
+		if sw.status > 0 && sw.status < 500 {
+			err := s.cfg.Store.SaveIdempotentResponse(ctx, p.Tenant, key, store.IdempotentResponse{
+				Subject: p.Subject, RequestHash: hash, Status: sw.status, Body: sw.buf.Bytes()})
+			if err != nil && !errors.Is(err, store.ErrConflict) {
+				s.cfg.Logger.ErrorContext(ctx, "idempotency save", "err", err)
+			}
+		}
+		sw.buf = nil
+	})
+}
+
+func contentTypeFor(status int) string {
+	if status >= 400 {
+		return "application/problem+json"
+	}
+	return "application/json"
+}
+
+// rateLimiters keeps one token bucket per tenant (and one for the platform).
+type rateLimiters struct {
+	rps   rate.Limit
+	burst int
+	mu    sync.Mutex
+	m     map[string]*rate.Limiter
+}
+
+func newRateLimiters(rps float64, burst int) *rateLimiters {
+	return &rateLimiters{rps: rate.Limit(rps), burst: burst, m: map[string]*rate.Limiter{}}
+}
+
+func (l *rateLimiters) allow(scope string) bool {
+	if l.rps <= 0 {
+		return true
+	}
+	l.mu.Lock()
+	lim, ok := l.m[scope]
+	if !ok {
+		if len(l.m) > 100000 { // bound memory; buckets refill quickly
+			l.m = map[string]*rate.Limiter{}
+		}
+		lim = rate.NewLimiter(l.rps, l.burst)
+		l.m[scope] = lim
+	}
+	l.mu.Unlock()
+	return lim.Allow()
+}
+
+// tenantCache remembers for a short while which tenants exist, so that
+// authentication costs no query per request. Deletion in this process
+// forgets the tenant at once; other processes notice within the TTL.
+type tenantCache struct {
+	st  *store.Store
+	ttl time.Duration
+	mu  sync.Mutex
+	m   map[tenants.ID]time.Time
+}
+
+func newTenantCache(st *store.Store, ttl time.Duration) *tenantCache {
+	return &tenantCache{st: st, ttl: ttl, m: map[tenants.ID]time.Time{}}
+}
+
+func (c *tenantCache) exists(ctx context.Context, id tenants.ID) (bool, error) {
+	c.mu.Lock()
+	until, ok := c.m[id]
+	c.mu.Unlock()
+	if ok && time.Now().Before(until) {
+		return true, nil
+	}
+	ok, err := c.st.TenantExists(ctx, id)
+	if err != nil || !ok {
+		return ok, err
+	}
+	c.mu.Lock()
+	if len(c.m) > 100000 {
+		c.m = map[tenants.ID]time.Time{}
+	}
+	c.m[id] = time.Now().Add(c.ttl)
+	c.mu.Unlock()
+	return true, nil
+}
+
+func (c *tenantCache) forget(id string) {
+	tid, err := tenants.ParseID(id)
+	if err != nil {
+		return
+	}
+	c.mu.Lock()
+	delete(c.m, tid)
+	c.mu.Unlock()
+}
+
+// httpMetrics are the Prometheus request metrics by route and status.
+type httpMetrics struct {
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
+	m := &httpMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "cadre_http_requests_total", Help: "HTTP requests by route and status.",
+		}, []string{"route", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "cadre_http_request_duration_seconds", Help: "HTTP request latency by route and status.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"route", "status"}),
+	}
+	reg.MustRegister(m.requests, m.latency)
+	return m
+}
+
+func (m *httpMetrics) observe(route string, status int, d time.Duration) {
+	if status == 0 {
+		status = http.StatusOK
+	}
+	st := strconv.Itoa(status)
+	m.requests.WithLabelValues(route, st).Inc()
+	m.latency.WithLabelValues(route, st).Observe(d.Seconds())
+}
+
+func requestID(ctx context.Context) string {
+	s, _ := ctx.Value(requestIDKey).(string)
+	return s
+}
+
+// logAttrs returns the request's log attributes.
+func logAttrs(ctx context.Context) []any {
+	attrs := []any{"request_id", requestID(ctx)}
+	if p, ok := tenants.PrincipalFrom(ctx); ok && !p.Tenant.IsZero() {
+		attrs = append(attrs, "tenant_id", p.Tenant.String())
+	}
+	return attrs
+}

@@ -1,0 +1,154 @@
+// Package api is Cadre's HTTP API (DESIGN §7): huma operations over net/http,
+// with authentication, tenant scope, rate limits, idempotency keys, metrics
+// and RFC 9457 problems as net/http middleware around them.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/cadrehq/cadre/domain/text/extract"
+	"github.com/cadrehq/cadre/tenants/auth"
+	"github.com/cadrehq/cadre/tenants/store"
+)
+
+// Limits bound what one request may ask of the server.
+type Limits struct {
+	// MaxBodyBytes bounds JSON request bodies. Default 1 MiB.
+	MaxBodyBytes int64
+	// Extract bounds uploaded documents (size, pages, zip entries,
+	// decompressed bytes, extracted characters). Default extract.DefaultLimits().
+	Extract extract.Limits
+	// MaxValues bounds the company values in one PUT /v1/values. Default 100.
+	MaxValues int
+	// RatePerSecond and Burst bound each tenant's (and the platform's)
+	// requests. Default 200/s with a burst of 400; zero disables.
+	RatePerSecond float64
+	Burst         int
+	// MaxPageSize bounds ?limit=. Default 200.
+	MaxPageSize int
+}
+
+func (l *Limits) defaults() {
+	if l.MaxBodyBytes <= 0 {
+		l.MaxBodyBytes = 1 << 20
+	}
+	if l.Extract.MaxBytes <= 0 {
+		l.Extract = extract.DefaultLimits()
+	}
+	if l.MaxValues <= 0 {
+		l.MaxValues = 100
+	}
+	if l.RatePerSecond == 0 {
+		l.RatePerSecond = 200
+	}
+	if l.Burst <= 0 {
+		l.Burst = max(1, int(2*l.RatePerSecond))
+	}
+	if l.MaxPageSize <= 0 {
+		l.MaxPageSize = 200
+	}
+}
+
+// Config holds the API's dependencies.
+type Config struct {
+	Store    *store.Store
+	Verifier *auth.Verifier
+	// Ready reports whether the event bus is usable (for /readyz); nil means
+	// only the database is checked.
+	Ready func(ctx context.Context) error
+	// Replay hands a parked event to its consumer again, inside the
+	// transaction that marks it replayed; nil disables replay.
+	Replay func(ctx context.Context, tx *store.Tx, d store.DeadLetter) error
+	Limits Limits
+	Logger *slog.Logger
+	// Registerer receives the HTTP metrics; Gatherer serves /metrics.
+	// Default: a fresh registry.
+	Registerer prometheus.Registerer
+	Gatherer   prometheus.Gatherer
+	// Version is reported in the OpenAPI document.
+	Version string
+}
+
+// Server is the HTTP API.
+type Server struct {
+	cfg     Config
+	api     huma.API
+	mux     *http.ServeMux
+	handler http.Handler
+	metrics *httpMetrics
+	limiter *rateLimiters
+	tenants *tenantCache
+}
+
+// New builds the API and its routes.
+func New(cfg Config) *Server {
+	cfg.Limits.defaults()
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Registerer == nil {
+		reg := prometheus.NewRegistry()
+		cfg.Registerer, cfg.Gatherer = reg, reg
+	}
+	if cfg.Version == "" {
+		cfg.Version = "1.0.0"
+	}
+	s := &Server{cfg: cfg, mux: http.NewServeMux()}
+	s.metrics = newHTTPMetrics(cfg.Registerer)
+	s.limiter = newRateLimiters(cfg.Limits.RatePerSecond, cfg.Limits.Burst)
+	s.tenants = newTenantCache(cfg.Store, 5*time.Second)
+
+	hc := huma.DefaultConfig("Cadre API", cfg.Version)
+	hc.Info.Description = "Company-private competency frameworks: documents and values in, an explainable competency library, role frameworks, assessments and development plans out."
+	hc.OpenAPIPath = "/openapi"
+	hc.DocsPath = ""
+	hc.SchemasPath = ""
+	hc.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		"bearer": {Type: "http", Scheme: "bearer", BearerFormat: "JWT"},
+	}
+	hc.Security = []map[string][]string{{"bearer": {}}}
+	hc.CreateHooks = nil // no $schema links in responses
+	s.api = humago.New(s.mux, hc)
+
+	s.registerOps()
+	s.handler = s.middleware(s.mux)
+	return s
+}
+
+// Handler is the root handler, middleware included.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// OpenAPI returns the generated OpenAPI document.
+func (s *Server) OpenAPI() *huma.OpenAPI { return s.api.OpenAPI() }
+
+// ForgetTenant drops a tenant from the existence cache (after deletion).
+func (s *Server) ForgetTenant(id string) { s.tenants.forget(id) }
+
+func (s *Server) registerOps() {
+	s.registerHealth()
+	s.registerTenants()
+	s.registerDocuments()
+	s.registerValues()
+	s.registerLibrary()
+	s.registerDeadLetters()
+}
+
+// NewHTTPServer wraps h with the server timeouts Cadre uses.
+func NewHTTPServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      0, // SSE streams are long-lived; handlers bound their own work
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+}

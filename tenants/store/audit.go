@@ -1,0 +1,63 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// AuditEntry records one admin write: who did what to which resource.
+type AuditEntry struct {
+	ID        uuid.UUID
+	Actor     string
+	Action    string
+	Resource  string
+	Detail    map[string]any
+	CreatedAt time.Time
+}
+
+type auditRow struct {
+	TenantID  string `gorm:"primaryKey"`
+	ID        string `gorm:"primaryKey"`
+	Actor     string
+	Action    string
+	Resource  string
+	Detail    string
+	CreatedAt time.Time
+}
+
+func (auditRow) TableName() string { return "audit_log" }
+
+// Audit appends an entry to the tenant's audit log.
+func (tx *Tx) Audit(actor, action, resource string, detail map[string]any) error {
+	if detail == nil {
+		detail = map[string]any{}
+	}
+	b, err := json.Marshal(detail)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	row := auditRow{TenantID: tx.tenant.String(), ID: uuid.Must(uuid.NewV7()).String(), Actor: actor, Action: action,
+		Resource: resource, Detail: string(b), CreatedAt: time.Now().UTC()}
+	if err := tx.db.Create(&row).Error; err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	return nil
+}
+
+// AuditLog returns the tenant's audit entries, newest last.
+func (tx *Tx) AuditLog(limit int) ([]AuditEntry, error) {
+	var rows []auditRow
+	if err := tx.db.Where("tenant_id = ?", tx.tenant.String()).Order("id").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	out := make([]AuditEntry, len(rows))
+	for i, r := range rows {
+		var d map[string]any
+		_ = json.Unmarshal([]byte(r.Detail), &d)
+		out[i] = AuditEntry{ID: uuid.MustParse(r.ID), Actor: r.Actor, Action: r.Action, Resource: r.Resource, Detail: d, CreatedAt: r.CreatedAt.UTC()}
+	}
+	return out, nil
+}

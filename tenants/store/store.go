@@ -1,0 +1,257 @@
+// Package store is Cadre's tenant-scoped persistence: gorm over PostgreSQL
+// (with row-level security) or embedded SQLite. Every query runs inside a
+// transaction opened by InTenant, which scopes it to one tenant; the narrow
+// platform path (Platform) is the only way to act across tenants.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/cadrehq/cadre/tenants"
+)
+
+// Dialect names the database engine behind a Store.
+type Dialect string
+
+// The supported dialects.
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite"
+)
+
+// Config says where the database is.
+type Config struct {
+	// URL is a postgres:// (or postgresql://) URL; empty selects the embedded
+	// SQLite database under DataDir.
+	URL string
+	// DataDir holds the SQLite file (cadre.db). Default "./data".
+	DataDir string
+	// MaxOpenConns bounds the PostgreSQL pool. Default 20. SQLite always
+	// uses one connection: the file has one writer at a time.
+	MaxOpenConns int
+	// Logger receives slow-query and error logs. Default slog.Default().
+	Logger *slog.Logger
+}
+
+// Store is the database handle. It is safe for concurrent use.
+type Store struct {
+	db      *gorm.DB
+	dialect Dialect
+	log     *slog.Logger
+
+	mu       sync.Mutex
+	onCommit []func() // called after a commit that wrote outbox rows
+	sqlDB    *sql.DB
+}
+
+// Open connects to the configured database. It does not migrate.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.DataDir == "" {
+		cfg.DataDir = "./data"
+	}
+	if cfg.MaxOpenConns <= 0 {
+		cfg.MaxOpenConns = 20
+	}
+	gcfg := &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		PrepareStmt:            false,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	}
+	var (
+		db      *gorm.DB
+		dialect Dialect
+		err     error
+	)
+	if IsPostgresURL(cfg.URL) {
+		dialect = Postgres
+		db, err = gorm.Open(postgres.Open(cfg.URL), gcfg)
+	} else {
+		if cfg.URL != "" {
+			return nil, fmt.Errorf("open store: unsupported database url scheme (want postgres://)")
+		}
+		dialect = SQLite
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+		db, err = gorm.Open(sqlite.Open(SQLiteDSN(cfg.DataDir)), gcfg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	if dialect == SQLite {
+		sqlDB.SetMaxOpenConns(1)
+	} else {
+		sqlDB.SetMaxOpenConns(cfg.MaxOpenConns)
+		sqlDB.SetMaxIdleConns(cfg.MaxOpenConns)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	s := &Store{db: db, dialect: dialect, log: cfg.Logger, sqlDB: sqlDB}
+	if err := s.Ping(ctx); err != nil {
+		_ = sqlDB.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// IsPostgresURL reports whether url selects PostgreSQL.
+func IsPostgresURL(url string) bool {
+	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
+}
+
+// SQLiteDSN is the DSN of the embedded database file under dataDir.
+func SQLiteDSN(dataDir string) string {
+	path := filepath.Join(dataDir, "cadre.db")
+	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+}
+
+// Dialect reports the engine behind s.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.sqlDB.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	return nil
+}
+
+// Close closes the connection pool.
+func (s *Store) Close() error { return s.sqlDB.Close() }
+
+// DB returns the underlying *sql.DB (for migrations and health checks).
+func (s *Store) DB() *sql.DB { return s.sqlDB }
+
+// OnCommit registers fn to be called after every commit that wrote outbox
+// rows (the relay's wake-up). fn must not block.
+func (s *Store) OnCommit(fn func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onCommit = append(s.onCommit, fn)
+}
+
+func (s *Store) committed() {
+	s.mu.Lock()
+	fns := s.onCommit
+	s.mu.Unlock()
+	for _, fn := range fns {
+		fn()
+	}
+}
+
+// Tx is one tenant-scoped transaction. Every method runs inside it; it is
+// only valid inside the function passed to InTenant.
+type Tx struct {
+	db      *gorm.DB
+	tenant  tenants.ID
+	scope   string
+	store   *Store
+	emitted int
+}
+
+// Tenant is the tenant this transaction is scoped to.
+func (tx *Tx) Tenant() tenants.ID { return tx.tenant }
+
+func (tx *Tx) scopeID() string { return tx.scope }
+
+// InTenant runs fn in one transaction scoped to tenant: on PostgreSQL the
+// transaction starts with set_config('app.tenant_id', tenant, true), so
+// row-level security sees only that tenant's rows, and every query in this
+// package also filters by tenant_id. fn's error rolls everything back.
+func (s *Store) InTenant(ctx context.Context, tenant tenants.ID, fn func(tx *Tx) error) error {
+	if tenant.IsZero() {
+		return fmt.Errorf("tenant transaction: %w", ErrNoTenant)
+	}
+	return s.inScope(ctx, tenant.String(), fn)
+}
+
+// inScope runs fn in a transaction scoped to the tenant_id scope (a tenant,
+// or the nil UUID for platform idempotency keys).
+func (s *Store) inScope(ctx context.Context, scope string, fn func(tx *Tx) error) error {
+	tenant, _ := tenants.ParseID(scope)
+	var emitted int
+	err := s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
+		if s.dialect == Postgres {
+			if err := gtx.Exec("SELECT set_config('app.tenant_id', ?, true)", scope).Error; err != nil {
+				return err
+			}
+		}
+		tx := &Tx{db: gtx, tenant: tenant, scope: scope, store: s}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		emitted = tx.emitted
+		return nil
+	})
+	if err != nil {
+		return translate(err)
+	}
+	if emitted > 0 {
+		s.committed()
+	}
+	return nil
+}
+
+// inPlatform runs fn in a transaction that may read across tenants where the
+// schema allows it (the tenants list and the outbox). It is unexported: only
+// the platform operations of this package use it.
+func (s *Store) inPlatform(ctx context.Context, fn func(db *gorm.DB) error) error {
+	err := s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
+		if s.dialect == Postgres {
+			if err := gtx.Exec("SELECT set_config('app.platform', 'on', true)").Error; err != nil {
+				return err
+			}
+		}
+		return fn(gtx)
+	})
+	return translate(err)
+}
+
+// Sentinel errors returned by the store.
+var (
+	// ErrNotFound: no such row in this tenant (another tenant's row is not found either).
+	ErrNotFound = errors.New("store: not found")
+	// ErrConflict: a uniqueness or version conflict.
+	ErrConflict = errors.New("store: conflict")
+	// ErrNoTenant: a tenant-scoped operation without a tenant.
+	ErrNoTenant = errors.New("store: no tenant in scope")
+)
+
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound
+	}
+	if errors.Is(err, gorm.ErrDuplicatedKey) || isUniqueViolation(err) {
+		return fmt.Errorf("%w: %v", ErrConflict, err)
+	}
+	return err
+}
+
+func isUniqueViolation(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "SQLSTATE 23505") || strings.Contains(msg, "UNIQUE constraint failed")
+}
