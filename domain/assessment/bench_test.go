@@ -30,6 +30,29 @@ func BenchmarkGenerate(b *testing.B) {
 }
 
 func BenchmarkScore(b *testing.B) {
+	a, rs := benchAssessment(b)
+	b.Run("warm", func(b *testing.B) {
+		s := assessment.NewScorer()
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := s.Score(a, rs); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("cold", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := assessment.NewScorer().Score(a, rs); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// benchAssessment is the 8-competency assessment with 24 realistic
+// responses.
+func benchAssessment(b *testing.B) (assessment.Assessment, []assessment.Response) {
 	a, err := assessment.Generate(framework(b), competency.TierMid, "bench-seed")
 	if err != nil {
 		b.Fatal(err)
@@ -61,10 +84,5 @@ func BenchmarkScore(b *testing.B) {
 	if len(rs) != 24 {
 		b.Fatalf("got %d responses, want 24", len(rs))
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := assessment.Score(a, rs); err != nil {
-			b.Fatal(err)
-		}
-	}
+	return a, rs
 }

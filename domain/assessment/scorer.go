@@ -15,12 +15,14 @@ type Scorer interface {
 }
 
 // LexicalScorer is the built-in Scorer: explainable lexical and behavioural
-// scoring (see the package documentation). Build one with NewScorer; it is
-// immutable and safe for concurrent use.
+// scoring (see the package documentation). Build one with NewScorer; its
+// settings never change and it is safe for concurrent use. It remembers the
+// rubrics it has prepared, which changes its speed, never its results.
 type LexicalScorer struct {
 	weights         [3]float64 // by Kind-1
 	copyBack        float64
 	stuffingDensity float64
+	rubrics         *rubricCache
 }
 
 // ScorerOption configures a LexicalScorer.
@@ -87,6 +89,7 @@ func NewScorer(opts ...ScorerOption) *LexicalScorer {
 		weights:         [3]float64{DefaultSelfRatingWeight, DefaultScenarioWeight, DefaultOpenTextWeight},
 		copyBack:        DefaultCopyBackThreshold,
 		stuffingDensity: DefaultStuffingDensity,
+		rubrics:         &rubricCache{},
 	}
 	for _, o := range opts {
 		o(s)
@@ -133,7 +136,7 @@ func (s *LexicalScorer) Score(a Assessment, responses []Response) (Result, error
 			}
 			cur = &CompetencyResult{CompetencySlug: it.CompetencySlug, RequiredLevel: r.Required}
 			items = items[:0]
-			model = newRubricModel(r)
+			model = s.rubrics.model(r)
 		}
 		resp, ok := byItem[it.ID]
 		if !ok {

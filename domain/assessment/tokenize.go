@@ -30,7 +30,7 @@ func tokenize(s string) []token {
 			return
 		}
 		inWord = false
-		w := strings.ToLower(strings.Trim(s[start:end], "'’"))
+		w := strings.ToLower(trimQuotes(s[start:end]))
 		if w == "" {
 			return
 		}
@@ -61,6 +61,20 @@ func tokenize(s string) []token {
 	}
 	flush(len(s))
 	return toks
+}
+
+// trimQuotes removes apostrophes around a word.
+func trimQuotes(w string) string {
+	for {
+		switch {
+		case strings.HasPrefix(w, "'"), strings.HasSuffix(w, "'"):
+			w = strings.TrimSuffix(strings.TrimPrefix(w, "'"), "'")
+		case strings.HasPrefix(w, "’"), strings.HasSuffix(w, "’"):
+			w = strings.TrimSuffix(strings.TrimPrefix(w, "’"), "’")
+		default:
+			return w
+		}
+	}
 }
 
 // hashString is FNV-1a of s.

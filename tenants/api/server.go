@@ -138,6 +138,7 @@ func (s *Server) registerOps() {
 	s.registerValues()
 	s.registerLibrary()
 	s.registerDeadLetters()
+	s.registerCatalog()
 }
 
 // NewHTTPServer wraps h with the server timeouts Cadre uses.
