@@ -6,10 +6,10 @@ import "github.com/cadrehq/cadre/domain/competency"
 // reveals which scenario option maps to which level.
 type Item struct {
 	// ID is stable for the same seed, competency slug and kind.
-	ID             string     `json:"id"`
-	CompetencySlug string     `json:"competency_slug"`
-	Kind           Kind       `json:"kind"`
-	Prompt         string     `json:"prompt"`
+	ID             string `json:"id"`
+	CompetencySlug string `json:"competency_slug"`
+	Kind           Kind   `json:"kind"`
+	Prompt         string `json:"prompt"`
 	// Options are the choices of a self-rating (the five level descriptors,
 	// in level order, with ids "1" to "5") or of a scenario (shuffled, with
 	// opaque ids); open-text items have none.

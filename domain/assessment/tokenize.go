@@ -3,7 +3,6 @@ package assessment
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
 )
 
 // token is one word of a text: its lower-case form, its stem, whether it is
@@ -85,22 +84,6 @@ func hashString(s string) uint64 {
 		h *= 1099511628211
 	}
 	return h
-}
-
-// wordCount counts the words of s the way tokenize does, without building
-// tokens.
-func wordCount(s string) int {
-	n, in := 0, false
-	for len(s) > 0 {
-		r, size := utf8.DecodeRuneInString(s)
-		s = s[size:]
-		w := unicode.IsLetter(r) || unicode.IsDigit(r)
-		if w && !in {
-			n++
-		}
-		in = w || (in && (r == '\'' || r == '’'))
-	}
-	return n
 }
 
 // stems returns the stems of toks.
