@@ -31,6 +31,9 @@ const (
 // deliveries.
 var DefaultBackOff = []time.Duration{time.Second, 5 * time.Second, 30 * time.Second}
 
+// maxTermReason bounds the reason sent with a Term.
+const maxTermReason = 256
+
 // fetchRetryMax bounds the wait between failed fetches (NATS down).
 const fetchRetryMax = 5 * time.Second
 
@@ -229,7 +232,11 @@ func (b *Bus) handle(ctx context.Context, log *slog.Logger, cfg ConsumerConfig, 
 		err = d.Ack()
 	case d.LastAttempt():
 		log.ErrorContext(ctx, "handler failed on last delivery", "err", err)
-		err = d.Term("max deliver reached: " + err.Error())
+		reason := "max deliver reached: " + err.Error()
+		if len(reason) > maxTermReason {
+			reason = reason[:maxTermReason] // panics carry their stack
+		}
+		err = d.Term(reason)
 	default:
 		delay := cfg.backOff(d.NumDelivered)
 		if ctx.Err() != nil {

@@ -18,18 +18,22 @@ type seen struct {
 	Last     bool
 }
 
-// consume runs Consume in the background until the test ends and returns a
-// channel reporting its return.
-func consume(t *testing.T, bus *events.Bus, cfg events.ConsumerConfig, h events.Handler) (cancel func(), done <-chan error) {
+// consume runs Consume in the background until the test ends; done is
+// closed when Consume has returned, and *err is then what it returned.
+func consume(t *testing.T, bus *events.Bus, cfg events.ConsumerConfig, h events.Handler) (cancel func(), done <-chan struct{}, err *error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	ch := make(chan error, 1)
-	go func() { ch <- bus.Consume(ctx, cfg, h) }()
+	ch := make(chan struct{})
+	var runErr error
+	go func() {
+		defer close(ch)
+		runErr = bus.Consume(ctx, cfg, h)
+	}()
 	t.Cleanup(func() {
 		cancel()
 		<-ch
 	})
-	return cancel, ch
+	return cancel, ch, &runErr
 }
 
 // waitSettled waits until the consumer has nothing pending or unacked.
@@ -175,7 +179,7 @@ func TestConsumeOrderAndStop(t *testing.T) {
 	publishN(t, e.bus, 20)
 	ch := make(chan seen, 32)
 	release := make(chan struct{})
-	cancel, done := consume(t, e.bus, events.ConsumerConfig{Durable: "order", Batch: 7, FilterSubjects: []string{events.TypeFilter(events.TypeDocumentUploaded)}},
+	cancel, done, runErr := consume(t, e.bus, events.ConsumerConfig{Durable: "order", Batch: 7, FilterSubjects: []string{events.TypeFilter(events.TypeDocumentUploaded)}},
 		func(_ context.Context, d *events.Delivery) error {
 			ch <- seen{d.Event.Resource, d.NumDelivered, false}
 			if d.Event.Resource == "doc-19" {
@@ -191,15 +195,15 @@ func TestConsumeOrderAndStop(t *testing.T) {
 	}
 	cancel()
 	select {
-	case err := <-done:
-		t.Fatalf("Consume returned %v with a handler in flight", err)
+	case <-done:
+		t.Fatalf("Consume returned %v with a handler in flight", *runErr)
 	default:
 	}
 	close(release)
 	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("Consume returned %v, want nil", err)
+	case <-done:
+		if *runErr != nil {
+			t.Errorf("Consume returned %v, want nil", *runErr)
 		}
 	case <-time.After(waitTimeout):
 		t.Fatal("Consume did not return after cancel")
