@@ -110,7 +110,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 	if r.workers {
 		runner := workers.NewRunner(bus, st, log, reg)
 		wg.Go(func() {
-			if err := runner.Run(ctx, workers.Library()); err != nil {
+			if err := runner.Run(ctx, workers.All()...); err != nil {
 				log.Error("workers stopped", "err", err)
 			}
 		})
@@ -143,7 +143,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 	if cfg.RateLimit == 0 {
 		limits.RatePerSecond = -1
 	}
-	srv := api.New(api.Config{Store: st, Verifier: verifier, Ready: bus.Ready, Limits: withDocLimit(limits, cfg.MaxDocumentBytes),
+	srv := api.New(api.Config{Store: st, Verifier: verifier, Ready: bus.Ready, Bus: bus, Limits: withDocLimit(limits, cfg.MaxDocumentBytes),
 		Logger: log, Registerer: reg, Gatherer: reg})
 	hs := api.NewHTTPServer(cfg.HTTPAddr, srv.Handler())
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)

@@ -65,7 +65,7 @@ func newEnv(t *testing.T, db storetest.DB) *env {
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = relay.Run(ctx) })
 	runner := workers.NewRunner(bus, db.Store, log, nil)
-	wg.Go(func() { _ = runner.Run(ctx, workers.Library()) })
+	wg.Go(func() { _ = runner.Run(ctx, workers.All()...) })
 	wg.Go(func() { _ = workers.RunJanitor(ctx, bus, log) })
 
 	verifier, err := auth.New(ctx, auth.Config{Secret: testSecret})
@@ -74,7 +74,7 @@ func newEnv(t *testing.T, db storetest.DB) *env {
 	}
 	lim := api.Limits{Extract: extract.DefaultLimits(), MaxValues: 100, RatePerSecond: -1}
 	lim.Extract.MaxBytes = maxDoc
-	srv := httptest.NewServer(api.New(api.Config{Store: db.Store, Verifier: verifier, Ready: bus.Ready, Limits: lim, Logger: log}).Handler())
+	srv := httptest.NewServer(api.New(api.Config{Store: db.Store, Verifier: verifier, Ready: bus.Ready, Bus: bus, Limits: lim, Logger: log}).Handler())
 	t.Cleanup(func() {
 		srv.Close()
 		cancel()

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/cadrehq/cadre/domain/text/extract"
+	"github.com/cadrehq/cadre/events"
 	"github.com/cadrehq/cadre/tenants/auth"
 	"github.com/cadrehq/cadre/tenants/store"
 )
@@ -66,6 +67,8 @@ type Config struct {
 	// Replay hands a parked event to its consumer again, inside the
 	// transaction that marks it replayed; nil disables replay.
 	Replay func(ctx context.Context, tx *store.Tx, d store.DeadLetter) error
+	// Bus is the event bus, for the live event stream; nil disables it.
+	Bus    *events.Bus
 	Limits Limits
 	Logger *slog.Logger
 	// Registerer receives the HTTP metrics; Gatherer serves /metrics.
@@ -139,6 +142,12 @@ func (s *Server) registerOps() {
 	s.registerLibrary()
 	s.registerDeadLetters()
 	s.registerCatalog()
+	s.registerEmployees()
+	s.registerMe()
+	s.registerAssessments()
+	s.registerPlans()
+	s.registerAnalytics()
+	s.registerStream()
 }
 
 // NewHTTPServer wraps h with the server timeouts Cadre uses.

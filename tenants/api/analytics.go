@@ -1,0 +1,4 @@
+package api
+
+// registerAnalytics registers its routes (filled in by its feature).
+func (s *Server) registerAnalytics() {}

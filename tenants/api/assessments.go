@@ -1,0 +1,4 @@
+package api
+
+// registerAssessments registers its routes (filled in by its feature).
+func (s *Server) registerAssessments() {}

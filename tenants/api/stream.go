@@ -1,0 +1,4 @@
+package api
+
+// registerStream registers its routes (filled in by its feature).
+func (s *Server) registerStream() {}

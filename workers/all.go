@@ -1,0 +1,9 @@
+package workers
+
+// All returns every worker that `cadre serve` and `cadre worker` run (the
+// janitor runs beside them).
+func All() []Worker {
+	return []Worker{
+		Library(),
+	}
+}
