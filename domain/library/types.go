@@ -108,6 +108,10 @@ type Competency struct {
 	Aliases     []string                                 `json:"aliases,omitempty"`
 	Actions     map[competency.Level][]competency.Action `json:"actions,omitempty"`
 	Evidence    []Evidence                               `json:"evidence"`
+	// Reasons say why the competency is in the library ("core competency
+	// of the DevOps Engineer framework", "relevance 0.91 in 3 documents",
+	// "pinned by an admin"), in the order they were found.
+	Reasons []string `json:"reasons,omitempty"`
 }
 
 // RoleRef names a role.
@@ -126,6 +130,9 @@ type FrameworkEntry struct {
 	Levels      competency.Levels       `json:"levels"`
 	Adjustments []competency.Adjustment `json:"adjustments,omitempty"`
 	Evidence    []Evidence              `json:"evidence,omitempty"`
+	// Reason says why the entry is in the framework (the catalog's role
+	// framework, or a company value every role is expected to live).
+	Reason string `json:"reason,omitempty"`
 }
 
 // Framework is a role framework tailored to the company.
@@ -134,6 +141,9 @@ type Framework struct {
 	Industry     string           `json:"industry"`
 	Description  string           `json:"description"`
 	Competencies []FrameworkEntry `json:"competencies"`
+	// Reason says why the library has this role's framework (a role the
+	// company's employees hold, or one its documents name).
+	Reason string `json:"reason,omitempty"`
 }
 
 // Library is the result of Build: no times, no version numbers (the worker

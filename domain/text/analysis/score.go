@@ -21,6 +21,9 @@ type QueryTerm struct {
 // and level descriptors, each with its own weight.
 type Query struct {
 	Terms []QueryTerm
+	// MaxEvidence and MaxEvidencePerDoc bound the evidence sentences of
+	// the result; zero means the package defaults of the same names.
+	MaxEvidence, MaxEvidencePerDoc int
 }
 
 // Result is how well a query matches a corpus.
@@ -36,9 +39,12 @@ type Result struct {
 	// phrase in a sentence or two gives a relevance near 1, a few weak
 	// sentences add up slowly, and generic words barely count.
 	Relevance float64
+	// Reference is the query's reference score described under Relevance,
+	// for callers that weigh evidence sentences their own way.
+	Reference float64
 	// Evidence holds the best sentences, best first; ties are broken by
 	// document id, then offset. At most MaxEvidence sentences, at most
-	// MaxEvidencePerDoc from one document.
+	// MaxEvidencePerDoc from one document (or the query's own bounds).
 	Evidence []Evidence
 }
 
@@ -103,12 +109,19 @@ func (c *Corpus) Score(q Query) Result {
 	if !touched || ideal == 0 {
 		return Result{}
 	}
-	// The best MaxEvidence sentences with at most MaxEvidencePerDoc per
-	// document are among each document's best MaxEvidencePerDoc; a
+	// The best maxEv sentences with at most perDoc per document are
+	// among each document's best perDoc; a
 	// document's sentences are contiguous and in offset order, so a strict
 	// comparison keeps the earlier of equal scores.
+	maxEv, perDoc := q.MaxEvidence, q.MaxEvidencePerDoc
+	if maxEv <= 0 {
+		maxEv = MaxEvidence
+	}
+	if perDoc <= 0 {
+		perDoc = MaxEvidencePerDoc
+	}
 	var ranked []int32
-	top := make([]int32, 0, MaxEvidencePerDoc+1)
+	top := make([]int32, 0, perDoc+1)
 	for _, sents := range c.docSents {
 		top = top[:0]
 		for _, si := range sents {
@@ -119,10 +132,10 @@ func (c *Corpus) Score(q Query) Result {
 			for k > 0 && acc[si] > acc[top[k-1]] {
 				k--
 			}
-			if k < MaxEvidencePerDoc {
+			if k < perDoc {
 				top = slices.Insert(top, k, si)
-				if len(top) > MaxEvidencePerDoc {
-					top = top[:MaxEvidencePerDoc]
+				if len(top) > perDoc {
+					top = top[:perDoc]
 				}
 			}
 		}
@@ -134,10 +147,10 @@ func (c *Corpus) Score(q Query) Result {
 		}
 		return c.docOrder(a, b)
 	})
-	if len(ranked) > MaxEvidence {
-		ranked = ranked[:MaxEvidence]
+	if len(ranked) > maxEv {
+		ranked = ranked[:maxEv]
 	}
-	var res Result
+	res := Result{Reference: ideal}
 	miss := 1.0
 	for _, si := range ranked {
 		s := &c.sents[si]

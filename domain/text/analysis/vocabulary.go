@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -38,6 +39,42 @@ type Vocabulary struct {
 	keys     map[string]int32    // stem key → index into labels
 	prefixes map[string]struct{} // every proper prefix of a key
 	maxTerms int
+
+	// stemLabels counts, per stem, the labels with a form using it; built
+	// on the first StemLabels call.
+	stemOnce   sync.Once
+	stemLabels map[string]int32
+}
+
+// StemLabels returns the number of phrases (labels) of v with a form that
+// uses the stem. Over a large skills vocabulary such as [ESCO] it measures
+// how common a word is in the language of skills: "assess" or "lead" are
+// in hundreds of skills, "kubernet" or "planogram" in none, so a caller
+// can trust a rare word more than a common one.
+func (v *Vocabulary) StemLabels(stem string) int {
+	v.stemOnce.Do(func() {
+		m := make(map[string]int32, len(v.labels))
+		last := make(map[string]int32, len(v.labels))
+		// Keys are visited in label order so each label counts once per
+		// stem however many forms use it.
+		byLabel := make([][]string, len(v.labels))
+		for k, i := range v.keys {
+			byLabel[i] = append(byLabel[i], k)
+		}
+		for i, ks := range byLabel {
+			for _, k := range ks {
+				for _, st := range strings.Fields(k) {
+					if n, ok := last[st]; ok && n == int32(i)+1 {
+						continue
+					}
+					last[st] = int32(i) + 1
+					m[st]++
+				}
+			}
+		}
+		v.stemLabels = m
+	})
+	return int(v.stemLabels[stem])
 }
 
 // NewVocabulary returns a vocabulary of the given phrases. When two phrases
@@ -81,6 +118,10 @@ func (v *Vocabulary) With(phrases ...Phrase) *Vocabulary {
 
 // Len returns the number of phrases (canonical labels) in v.
 func (v *Vocabulary) Len() int { return len(v.labels) }
+
+// Labels returns the canonical labels of v, in the order they were added.
+// The slice is a copy.
+func (v *Vocabulary) Labels() []string { return append([]string(nil), v.labels...) }
 
 // addKey records a stem key for label idx unless the key is empty, too long
 // or already taken.
