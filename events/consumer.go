@@ -2,6 +2,7 @@ package events
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -124,26 +125,23 @@ type Handler func(ctx context.Context, d *Delivery) error
 // and runs a fetch loop, handing each delivery to h, until ctx is
 // cancelled; it then waits for the handlers in flight and returns nil.
 // Handlers get ctx and should give up when it is cancelled (their delivery
-// is then redelivered). Fetch errors, e.g. while NATS is down, are logged
-// and retried with a bounded backoff.
+// is then redelivered). Failures to reach the server, e.g. while NATS is
+// down, are logged and retried with a bounded backoff, when creating the
+// consumer as when fetching; a consumer configuration the server refuses
+// is returned as an error.
 func (b *Bus) Consume(ctx context.Context, cfg ConsumerConfig, h Handler) error {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return fmt.Errorf("consume: %w", err)
 	}
-	cons, err := b.js.CreateOrUpdateConsumer(ctx, b.cfg.Name, jetstream.ConsumerConfig{
-		Durable:        cfg.Durable,
-		FilterSubjects: cfg.FilterSubjects,
-		AckPolicy:      jetstream.AckExplicitPolicy,
-		AckWait:        cfg.AckWait,
-		MaxDeliver:     cfg.MaxDeliver,
-		MaxAckPending:  cfg.MaxAckPending,
-		DeliverPolicy:  jetstream.DeliverAllPolicy,
-	})
+	log := b.log.With("consumer", cfg.Durable)
+	cons, err := b.createConsumer(ctx, log, cfg)
 	if err != nil {
 		return fmt.Errorf("consume %s: create consumer: %w", cfg.Durable, err)
 	}
-	log := b.log.With("consumer", cfg.Durable)
+	if cons == nil {
+		return nil // cancelled while waiting for the server
+	}
 
 	// wg counts handlers in flight; sem bounds them to cfg.Concurrency.
 	var wg sync.WaitGroup
@@ -174,6 +172,43 @@ func (b *Bus) Consume(ctx context.Context, cfg ConsumerConfig, h Handler) error 
 		}
 	}
 	return nil
+}
+
+// createConsumer creates (or updates) the durable consumer of cfg. While
+// the server cannot be reached it retries with a bounded backoff, each
+// attempt bounded by max(FetchWait, 1s), so that a worker starting during a
+// NATS outage waits for the server instead of giving up for good; an error
+// the server answers (a configuration it refuses) is returned at once. It
+// returns nil and no error when ctx is cancelled first.
+func (b *Bus) createConsumer(ctx context.Context, log *slog.Logger, cfg ConsumerConfig) (jetstream.Consumer, error) {
+	retry := time.Duration(0)
+	for {
+		actx, cancel := context.WithTimeout(ctx, max(cfg.FetchWait, time.Second))
+		cons, err := b.js.CreateOrUpdateConsumer(actx, b.cfg.Name, jetstream.ConsumerConfig{
+			Durable:        cfg.Durable,
+			FilterSubjects: cfg.FilterSubjects,
+			AckPolicy:      jetstream.AckExplicitPolicy,
+			AckWait:        cfg.AckWait,
+			MaxDeliver:     cfg.MaxDeliver,
+			MaxAckPending:  cfg.MaxAckPending,
+			DeliverPolicy:  jetstream.DeliverAllPolicy,
+		})
+		cancel()
+		var apiErr *jetstream.APIError
+		switch {
+		case err == nil:
+			return cons, nil
+		case ctx.Err() != nil:
+			return nil, nil
+		case errors.As(err, &apiErr):
+			return nil, err
+		}
+		retry = min(max(2*retry, 100*time.Millisecond), fetchRetryMax)
+		log.WarnContext(ctx, "create consumer failed", "err", err, "retry_in", retry)
+		if !waitFor(ctx, retry) {
+			return nil, nil
+		}
+	}
 }
 
 // fetch runs one fetch, dispatching each message; dispatch returns false

@@ -42,8 +42,10 @@ type ValuesUpdated struct {
 }
 
 // LibraryChanged is the data of cadre.library.changed, an admin override.
-// Change is one of "created", "edited", "approved", "retired", "pinned",
-// "unpinned".
+// Change is one of "created", "edited", "approved", "restored" (a retired
+// competency made active again), "retired", "pinned", "unpinned", or
+// "rebuild" (POST /v1/library/rebuild; Slug is empty). One curation write
+// that makes several kinds of change emits one event per kind.
 type LibraryChanged struct {
 	Slug            string `json:"slug"`
 	Change          string `json:"change"`
@@ -117,8 +119,9 @@ type CompetencyResult struct {
 }
 
 // PlanUpdated is the data of cadre.plan.updated: a new version of an
-// employee's development plan; Items counts its items and Open those not
-// done or closed.
+// employee's development plan, or an item of the current version updated by
+// the employee (Cause PlanCauseItem, same Version); Items counts its items,
+// Open those neither done nor closed and Closed the closed ones.
 type PlanUpdated struct {
 	EmployeeID     string `json:"employee_id"`
 	Version        int    `json:"version"`
@@ -127,7 +130,23 @@ type PlanUpdated struct {
 	AssessmentID   string `json:"assessment_id,omitempty"`
 	Items          int    `json:"items"`
 	Open           int    `json:"open"`
+	Closed         int    `json:"closed"`
+	// Cause is what changed the plan: one of the PlanCause constants.
+	Cause string `json:"cause"`
 }
+
+// The causes of a plan.updated event.
+const (
+	// PlanCauseAssessment: an assessment of the employee was scored.
+	PlanCauseAssessment = "assessment"
+	// PlanCauseLibrary: the tenant's library changed.
+	PlanCauseLibrary = "library"
+	// PlanCauseEmployee: the employee was created, or their role, tier or
+	// target tier changed.
+	PlanCauseEmployee = "employee"
+	// PlanCauseItem: the employee changed an item's status or note.
+	PlanCauseItem = "item"
+)
 
 // EventType implements Payload.
 func (TenantCreated) EventType() Type { return TypeTenantCreated }

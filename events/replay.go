@@ -24,9 +24,10 @@ const replayBuffer = 64
 // TenantFilter(tenant)) in order, from sequence fromSeq on (0 or 1: from the
 // first), and then follows new ones live, with an ordered consumer (no acks,
 // nothing durable on the server). It sends them on the returned channel
-// until ctx is cancelled, then closes it; the caller cancels ctx to stop and
-// should drain or stop reading only after that. Messages that are not valid
-// events are logged and skipped.
+// until ctx is cancelled, then closes it and deletes the consumer from the
+// server (rather than leave it to expire); the caller cancels ctx to stop
+// and should drain or stop reading only after that. Messages that are not
+// valid events are logged and skipped.
 func (b *Bus) Replay(ctx context.Context, filterSubject string, fromSeq uint64) (<-chan Replayed, error) {
 	cfg := jetstream.OrderedConsumerConfig{
 		FilterSubjects: []string{filterSubject},
@@ -47,8 +48,11 @@ func (b *Bus) Replay(ctx context.Context, filterSubject string, fromSeq uint64) 
 	out := make(chan Replayed, replayBuffer)
 	log := b.log.With("replay", filterSubject)
 	go func() {
-		defer close(out)
-		defer it.Stop()
+		defer func() {
+			it.Stop()
+			close(out)
+			b.deleteReplayConsumer(cons)
+		}()
 		retry := time.Duration(0)
 		for {
 			m, err := it.Next(jetstream.NextContext(ctx))
@@ -82,4 +86,22 @@ func (b *Bus) Replay(ctx context.Context, filterSubject string, fromSeq uint64) 
 		}
 	}()
 	return out, nil
+}
+
+// replayDeleteTimeout bounds the deletion of a stopped Replay's consumer.
+const replayDeleteTimeout = 2 * time.Second
+
+// deleteReplayConsumer deletes the server-side consumer of a stopped
+// ordered consumer. Without it the consumer would linger until its
+// inactivity threshold (5 minutes), one per closed event stream.
+func (b *Bus) deleteReplayConsumer(cons jetstream.Consumer) {
+	info := cons.CachedInfo()
+	if info == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), replayDeleteTimeout)
+	defer cancel()
+	if err := b.js.DeleteConsumer(ctx, b.cfg.Name, info.Name); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
+		b.log.Debug("replay consumer not deleted", "consumer", info.Name, "err", err)
+	}
 }
