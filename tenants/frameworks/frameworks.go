@@ -1,7 +1,9 @@
 // Package frameworks answers, inside a tenant's transaction, which tailored
 // role framework an employee is held to: the one of the tenant's latest
 // library version, so that assessments and plans follow the company's
-// library, not the generic catalog.
+// library, not the generic catalog. It also holds the stored form of a
+// library version (LibraryVersion), which the library worker writes and the
+// API and this package read.
 package frameworks
 
 import (
@@ -18,28 +20,33 @@ import (
 var ErrUnknownRole = errors.New("frameworks: unknown role")
 
 // Tailored is a role framework and the library version it came from (0 when
-// the tenant has no library yet and the catalog framework is used).
+// the tenant has no library yet; a catalog framework standing in for a role
+// the library lacks carries the latest version).
 type Tailored struct {
 	Framework      competency.RoleFramework
 	LibraryVersion int
 }
 
-// For returns the framework of role for the transaction's tenant.
-//
-// Until the library builder produces tailored frameworks, this is the
-// catalog framework for the tenant's industry, tagged with the latest
-// library version.
+// For returns the framework of role for the transaction's tenant: the
+// tailored framework of the latest library version (library.RoleFramework:
+// retired and proposed competencies left out), or, when the tenant has no
+// library yet or the library has no framework for the role (nobody in the
+// company held it at the last build), the catalog framework for the
+// tenant's industry, tagged with the latest library version (0 without one).
 func For(tx *store.Tx, role string) (Tailored, error) {
-	t, err := tx.LoadTenant()
-	if err != nil {
-		return Tailored{}, err
-	}
 	version := 0
-	latest, err := tx.LatestLibrary()
+	latest, err := Latest(tx)
 	switch {
 	case err == nil:
 		version = latest.Version
+		if f, ok := latest.RoleFramework(role); ok {
+			return Tailored{Framework: f, LibraryVersion: version}, nil
+		}
 	case !errors.Is(err, store.ErrNotFound):
+		return Tailored{}, err
+	}
+	t, err := tx.LoadTenant()
+	if err != nil {
 		return Tailored{}, err
 	}
 	f, err := catalog.Default().Framework(role, competency.Industry(t.Industry))

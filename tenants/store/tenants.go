@@ -78,8 +78,10 @@ func (s *Store) ListTenants(ctx context.Context, after string, limit int) ([]Ten
 // deletion test checks it against the schema, so a new table cannot be
 // forgotten.
 var tenantTables = []string{
+	"analytics_totals", "analytics_cells", "analytics_employee_scores", "analytics_employees",
+	"plan_heads", "plans", "assessment_results", "assessments", "employees",
 	"idempotency_keys", "audit_log", "company_values", "documents",
-	"processed_events", "dead_letters", "library_versions", "outbox",
+	"processed_events", "dead_letters", "library_builds", "library_overrides", "library_versions", "outbox",
 }
 
 // TenantTables returns the tables holding tenant-owned rows (besides tenants).

@@ -1,0 +1,657 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"gorm.io/gorm/clause"
+
+	"github.com/cadrehq/cadre/domain/competency"
+	"github.com/cadrehq/cadre/domain/plan"
+	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/tenants"
+)
+
+// ErrNoPlan reports an employee who exists but has no plan yet (the plan
+// worker has not built it).
+var ErrNoPlan = errors.New("store: employee has no plan yet")
+
+// planBatch is the number of plan rows per INSERT statement: 9 columns, far
+// below the bind-parameter limits of both dialects, and a few MB of items.
+const planBatch = 500
+
+// headBatch is the number of plan heads per upsert statement.
+const headBatch = 2000
+
+// lookupBatch bounds the ids of one IN (…) list.
+const lookupBatch = 5000
+
+type planRow struct {
+	TenantID   string `gorm:"primaryKey"`
+	EmployeeID string `gorm:"primaryKey"`
+	Version    int    `gorm:"primaryKey"`
+	BuiltAt    time.Time
+	Role       string
+	Tier       string
+	TargetTier string
+	Basis      string
+	Items      string
+}
+
+func (planRow) TableName() string { return "plans" }
+
+type planHeadRow struct {
+	TenantID   string `gorm:"primaryKey"`
+	EmployeeID string `gorm:"primaryKey"`
+	Version    int
+}
+
+func (planHeadRow) TableName() string { return "plan_heads" }
+
+func (tx *Tx) toPlanRow(p plan.Plan) (planRow, error) {
+	basis, err := json.Marshal(p.Basis)
+	if err != nil {
+		return planRow{}, err
+	}
+	b, err := marshalItems(p.Items)
+	if err != nil {
+		return planRow{}, err
+	}
+	return planRow{TenantID: tx.tenant.String(), EmployeeID: p.EmployeeID, Version: p.Version, BuiltAt: p.BuiltAt.UTC(),
+		Role: p.Role, Tier: p.Tier.String(), TargetTier: p.TargetTier.String(), Basis: string(basis), Items: string(b)}, nil
+}
+
+func (r planRow) toDocument() (PlanDocument, error) {
+	d := PlanDocument{EmployeeID: r.EmployeeID, Role: r.Role, Version: r.Version, BuiltAt: r.BuiltAt.UTC(), Items: json.RawMessage(r.Items)}
+	var err error
+	if d.Tier, err = competency.ParseTier(r.Tier); err != nil {
+		return PlanDocument{}, fmt.Errorf("plan of %s: %w", r.EmployeeID, err)
+	}
+	if d.TargetTier, err = competency.ParseTier(r.TargetTier); err != nil {
+		return PlanDocument{}, fmt.Errorf("plan of %s: %w", r.EmployeeID, err)
+	}
+	if err := json.Unmarshal([]byte(r.Basis), &d.Basis); err != nil {
+		return PlanDocument{}, fmt.Errorf("plan of %s: basis: %w", r.EmployeeID, err)
+	}
+	return d, nil
+}
+
+func (r planRow) toPlan() (plan.Plan, error) {
+	d, err := r.toDocument()
+	if err != nil {
+		return plan.Plan{}, err
+	}
+	return d.Plan()
+}
+
+// headJoin selects the current plan rows: plans joined to their heads.
+const headJoin = "JOIN plan_heads h ON h.tenant_id = plans.tenant_id AND h.employee_id = plans.employee_id AND h.version = plans.version"
+
+// PlanDocument is a stored plan version with its items left as stored
+// JSON (the JSON of []plan.Item), for readers that serve them as they are.
+type PlanDocument struct {
+	EmployeeID string
+	Role       string
+	Tier       competency.Tier
+	TargetTier competency.Tier
+	Version    int
+	BuiltAt    time.Time
+	Basis      plan.Basis
+	Items      json.RawMessage
+}
+
+// Plan decodes the document.
+func (d PlanDocument) Plan() (plan.Plan, error) {
+	p := plan.Plan{EmployeeID: d.EmployeeID, Role: d.Role, Tier: d.Tier, TargetTier: d.TargetTier, Version: d.Version,
+		BuiltAt: d.BuiltAt, Basis: d.Basis}
+	items, err := unmarshalItems(d.Items)
+	if err != nil {
+		return plan.Plan{}, fmt.Errorf("plan of %s: items: %w", d.EmployeeID, err)
+	}
+	p.Items = items
+	return p, nil
+}
+
+// CurrentPlan returns the employee's current plan: ErrNotFound when the
+// employee is not one of this tenant's, ErrNoPlan when they have no plan yet.
+func (tx *Tx) CurrentPlan(employeeID uuid.UUID) (plan.Plan, error) {
+	d, err := tx.currentPlan("e.id = ?", employeeID.String())
+	if err != nil {
+		return plan.Plan{}, err
+	}
+	return d.Plan()
+}
+
+// CurrentPlanBySubject is CurrentPlan for the employee who signs in as
+// subject, in one query.
+func (tx *Tx) CurrentPlanBySubject(subject string) (plan.Plan, error) {
+	d, err := tx.currentPlan("e.subject = ?", subject)
+	if err != nil {
+		return plan.Plan{}, err
+	}
+	return d.Plan()
+}
+
+// CurrentPlanDocument is CurrentPlan without decoding the items.
+func (tx *Tx) CurrentPlanDocument(employeeID uuid.UUID) (PlanDocument, error) {
+	return tx.currentPlan("e.id = ?", employeeID.String())
+}
+
+// CurrentPlanDocumentBySubject is CurrentPlanBySubject without decoding the
+// items (GET /v1/me/plan).
+func (tx *Tx) CurrentPlanDocumentBySubject(subject string) (PlanDocument, error) {
+	return tx.currentPlan("e.subject = ?", subject)
+}
+
+// ReadCurrentPlanBySubject is CurrentPlanDocumentBySubject in its own
+// read, for the hottest read of the API (GET /v1/me/plan). On PostgreSQL it
+// sends set_config('app.tenant_id', …, true) and the query as one pgx batch:
+// one round trip, run by the server as one implicit transaction, so the
+// query is scoped to the tenant by row-level security exactly as inside
+// InTenant (and by tenant_id in WHERE); on SQLite it is InTenant.
+func (s *Store) ReadCurrentPlanBySubject(ctx context.Context, tenant tenants.ID, subject string) (PlanDocument, error) {
+	if tenant.IsZero() {
+		return PlanDocument{}, fmt.Errorf("read current plan: %w", ErrNoTenant)
+	}
+	if s.dialect != Postgres {
+		var d PlanDocument
+		err := s.InTenant(ctx, tenant, func(tx *Tx) (err error) {
+			d, err = tx.CurrentPlanDocumentBySubject(subject)
+			return err
+		})
+		return d, err
+	}
+	conn, err := s.sqlDB.Conn(ctx)
+	if err != nil {
+		return PlanDocument{}, fmt.Errorf("read current plan: %w", err)
+	}
+	defer conn.Close()
+	var c currentPlanRow
+	err = conn.Raw(func(dc any) error {
+		sc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("unexpected driver connection %T", dc)
+		}
+		var b pgx.Batch
+		b.Queue("SELECT set_config('app.tenant_id', $1, true)", tenant.String())
+		b.Queue(currentPlanSQL+"e.subject = $2 LIMIT 1", tenant.String(), subject)
+		res := sc.Conn().SendBatch(ctx, &b)
+		_, err := res.Exec()
+		if err == nil {
+			err = res.QueryRow().Scan(&c.EmployeeID, &c.Present, &c.Version, &c.BuiltAt, &c.Role, &c.Tier, &c.TargetTier, &c.Basis, &c.Items)
+		}
+		if cerr := res.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	})
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return PlanDocument{}, ErrNotFound
+	case err != nil:
+		return PlanDocument{}, fmt.Errorf("read current plan: %w", err)
+	}
+	return c.toDocument()
+}
+
+// currentPlanSQL selects an employee left-joined to their current plan;
+// callers append the employee condition.
+const currentPlanSQL = `SELECT e.id::text AS employee_id, h.version AS present, coalesce(p.version, 0) AS version,
+	p.built_at, coalesce(p.role, '') AS role, coalesce(p.tier, '') AS tier,
+	coalesce(p.target_tier, '') AS target_tier, coalesce(p.basis::text, '') AS basis, coalesce(p.items::text, '') AS items
+	FROM employees e
+	LEFT JOIN plan_heads h ON h.tenant_id = e.tenant_id AND h.employee_id = e.id
+	LEFT JOIN plans p ON p.tenant_id = h.tenant_id AND p.employee_id = h.employee_id AND p.version = h.version
+	WHERE e.tenant_id = $1 AND `
+
+// currentPlanRow is an employee left-joined to their current plan; Present
+// is the head's version, nil when the employee has no plan.
+type currentPlanRow struct {
+	EmployeeID string
+	Present    *int
+	Version    int
+	BuiltAt    *time.Time
+	Role       string
+	Tier       string
+	TargetTier string
+	Basis      string
+	Items      string
+}
+
+func (tx *Tx) currentPlan(where string, arg string) (PlanDocument, error) {
+	var rows []currentPlanRow
+	q := strings.Replace(currentPlanSQL, "$1", "?", 1)
+	if tx.store.dialect == SQLite {
+		q = strings.ReplaceAll(q, "::text", "") // SQLite's columns are text already
+	}
+	if err := tx.db.Raw(q+where+" LIMIT 1", tx.tenant.String(), arg).Scan(&rows).Error; err != nil {
+		return PlanDocument{}, fmt.Errorf("current plan: %w", err)
+	}
+	if len(rows) == 0 {
+		return PlanDocument{}, ErrNotFound
+	}
+	return rows[0].toDocument()
+}
+
+func (c currentPlanRow) toDocument() (PlanDocument, error) {
+	if c.Present == nil || c.BuiltAt == nil {
+		return PlanDocument{}, ErrNoPlan
+	}
+	return planRow{EmployeeID: c.EmployeeID, Version: c.Version, BuiltAt: *c.BuiltAt, Role: c.Role, Tier: c.Tier,
+		TargetTier: c.TargetTier, Basis: c.Basis, Items: c.Items}.toDocument()
+}
+
+// CurrentPlans returns the current plans of the given employees (of every
+// employee of the tenant when ids is nil), keyed by employee id; employees
+// without a plan are absent. With lock, it first locks them (LockPlans). It
+// reads in one query per lookupBatch ids (one query for the whole tenant).
+func (tx *Tx) CurrentPlans(ids []uuid.UUID, lock bool) (map[uuid.UUID]plan.Plan, error) {
+	if ids != nil && len(ids) == 0 {
+		return map[uuid.UUID]plan.Plan{}, nil
+	}
+	if lock {
+		if err := tx.LockPlans(ids); err != nil {
+			return nil, err
+		}
+	}
+	var rows []planRow
+	for chunk := range tx.idChunks(ids) {
+		q := tx.db.Model(&planRow{}).Select("plans.*").Joins(headJoin).Where("plans.tenant_id = ?", tx.tenant.String())
+		if chunk != nil {
+			q = q.Where("plans.employee_id IN ?", chunk)
+		}
+		var part []planRow
+		if err := q.Find(&part).Error; err != nil {
+			return nil, fmt.Errorf("current plans: %w", err)
+		}
+		rows = append(rows, part...)
+	}
+	plans := make([]plan.Plan, len(rows))
+	err := parallel(len(rows), func(i int) (err error) {
+		plans[i], err = rows[i].toPlan()
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uuid.UUID]plan.Plan, len(rows))
+	for i, r := range rows {
+		id, err := uuid.Parse(r.EmployeeID)
+		if err != nil {
+			return nil, fmt.Errorf("current plans: %w", err)
+		}
+		out[id] = plans[i]
+	}
+	return out, nil
+}
+
+// parallelMin is the least number of plans worth decoding or encoding on
+// several goroutines.
+const parallelMin = 256
+
+// parallel calls fn(i) for i in [0, n), on up to GOMAXPROCS goroutines when
+// n is large (JSON of a tenant's plans is tens of MB), and returns the first
+// error.
+func parallel(n int, fn func(i int) error) error {
+	workers := min(runtime.GOMAXPROCS(0), n/parallelMin)
+	if workers <= 1 {
+		for i := range n {
+			if err := fn(i); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < n; i += workers {
+				if err := fn(i); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// LockPlans locks the current plans of the given employees (of every
+// employee of the tenant when ids is nil) until the transaction ends: FOR
+// UPDATE on their heads on PostgreSQL, in employee id order; SQLite's single
+// writer serializes transactions anyway. A rebuild or item update that takes
+// the lock before reading the employee and the plan sees every change
+// committed by the holder before it, and loses none.
+func (tx *Tx) LockPlans(ids []uuid.UUID) error {
+	if tx.store.dialect != Postgres || (ids != nil && len(ids) == 0) {
+		return nil
+	}
+	for chunk := range tx.idChunks(ids) {
+		q := tx.db.Model(&planHeadRow{}).Select("employee_id").Where("tenant_id = ?", tx.tenant.String()).
+			Order("employee_id").Clauses(clause.Locking{Strength: "UPDATE"})
+		if chunk != nil {
+			q = q.Where("employee_id IN ?", chunk)
+		}
+		var locked []string
+		if err := q.Pluck("employee_id", &locked).Error; err != nil {
+			return fmt.Errorf("lock plans: %w", err)
+		}
+	}
+	return nil
+}
+
+// idChunks yields ids as strings in chunks of lookupBatch; nil ids yield one
+// nil chunk (no filter).
+func (tx *Tx) idChunks(ids []uuid.UUID) func(yield func([]string) bool) {
+	return func(yield func([]string) bool) {
+		if ids == nil {
+			yield(nil)
+			return
+		}
+		s := make([]string, len(ids))
+		for i, id := range ids {
+			s[i] = id.String()
+		}
+		for c := range slices.Chunk(s, lookupBatch) {
+			if !yield(c) {
+				return
+			}
+		}
+	}
+}
+
+// PlanHistory lists the employee's plan versions newest first, those below
+// version before (all when before is 0), at most limit. An employee with no
+// plan has an empty history.
+func (tx *Tx) PlanHistory(employeeID uuid.UUID, before, limit int) ([]plan.Plan, error) {
+	q := tx.db.Where("tenant_id = ? AND employee_id = ?", tx.tenant.String(), employeeID.String()).Order("version DESC").Limit(limit)
+	if before > 0 {
+		q = q.Where("version < ?", before)
+	}
+	var rows []planRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("plan history: %w", err)
+	}
+	out := make([]plan.Plan, len(rows))
+	for i, r := range rows {
+		p, err := r.toPlan()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = p
+	}
+	return out, nil
+}
+
+// SavePlans stores new plan versions and makes them current: the versions
+// with multi-row INSERTs of planBatch rows, the heads with one upsert per
+// headBatch rows. Each plan's Version must be one above the employee's
+// current version (1 for a first plan); a version already taken (a
+// concurrent builder) is ErrConflict.
+func (tx *Tx) SavePlans(plans []plan.Plan) error {
+	if len(plans) == 0 {
+		return nil
+	}
+	rows := make([]planRow, len(plans))
+	heads := make([]planHeadRow, len(plans))
+	err := parallel(len(plans), func(i int) (err error) {
+		rows[i], err = tx.toPlanRow(plans[i])
+		heads[i] = planHeadRow{TenantID: rows[i].TenantID, EmployeeID: rows[i].EmployeeID, Version: rows[i].Version}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("save plans: %w", err)
+	}
+	if err := tx.db.CreateInBatches(rows, planBatch).Error; err != nil {
+		return fmt.Errorf("save plans: %w", translate(err))
+	}
+	err = tx.db.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "tenant_id"}, {Name: "employee_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"version"}),
+	}).CreateInBatches(heads, headBatch).Error
+	if err != nil {
+		return fmt.Errorf("save plan heads: %w", translate(err))
+	}
+	return nil
+}
+
+// UpdatePlanItems rewrites the items of the employee's current version in
+// place (an item's status or note changed; a version is a build, see
+// plan.Plan.UpdateItem). Lock the plan first with CurrentPlans(…, true). A
+// plan that is not the current one is ErrConflict.
+func (tx *Tx) UpdatePlanItems(p plan.Plan) error {
+	r, err := tx.toPlanRow(p)
+	if err != nil {
+		return fmt.Errorf("update plan items: %w", err)
+	}
+	res := tx.db.Exec(`UPDATE plans SET items = ? WHERE tenant_id = ? AND employee_id = ? AND version = ?
+		AND version = (SELECT h.version FROM plan_heads h WHERE h.tenant_id = ? AND h.employee_id = ?)`,
+		r.Items, r.TenantID, r.EmployeeID, r.Version, r.TenantID, r.EmployeeID)
+	if res.Error != nil {
+		return fmt.Errorf("update plan items: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("update plan items: %w: version %d of %s is not current", ErrConflict, p.Version, p.EmployeeID)
+	}
+	return nil
+}
+
+// Results is an employee's latest result per competency and the assessment
+// of the newest of them.
+type Results struct {
+	Current []plan.Current
+	// AssessmentID is the assessment of the most recently scored result.
+	AssessmentID string
+}
+
+type latestResultRow struct {
+	EmployeeID     string
+	AssessmentID   string
+	CompetencySlug string
+	Score          float64
+	Level          int
+	Confidence     float64
+	ScoredAt       time.Time
+}
+
+// LatestResultsByEmployee returns, for the given employees (every employee
+// of the tenant when ids is nil), their latest scored result per competency
+// (a competency the newest assessment did not cover keeps its result from an
+// earlier one), in one query per lookupBatch ids; employees never assessed
+// are absent.
+func (tx *Tx) LatestResultsByEmployee(ids []uuid.UUID) (map[uuid.UUID]Results, error) {
+	out := map[uuid.UUID]Results{}
+	if ids != nil && len(ids) == 0 {
+		return out, nil
+	}
+	latest := map[uuid.UUID]time.Time{}
+	for chunk := range tx.idChunks(ids) {
+		filter, args := "", []any{tx.tenant.String()}
+		if chunk != nil {
+			filter, args = " AND employee_id IN ?", append(args, chunk)
+		}
+		var rows []latestResultRow
+		q := `SELECT employee_id, assessment_id, competency_slug, score, level, confidence, scored_at FROM (
+			SELECT employee_id, assessment_id, competency_slug, score, level, confidence, scored_at,
+				ROW_NUMBER() OVER (PARTITION BY employee_id, competency_slug ORDER BY scored_at DESC, assessment_id DESC) AS rn
+			FROM assessment_results WHERE tenant_id = ?` + filter + `) latest
+			WHERE rn = 1 ORDER BY employee_id, competency_slug`
+		if tx.store.dialect == Postgres {
+			q = `SELECT DISTINCT ON (employee_id, competency_slug)
+				employee_id, assessment_id, competency_slug, score, level, confidence, scored_at
+				FROM assessment_results WHERE tenant_id = ?` + filter + `
+				ORDER BY employee_id, competency_slug, scored_at DESC, assessment_id DESC`
+		}
+		err := tx.db.Raw(q, args...).Scan(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("latest results: %w", err)
+		}
+		for _, r := range rows {
+			id, err := uuid.Parse(r.EmployeeID)
+			if err != nil {
+				return nil, fmt.Errorf("latest results: %w", err)
+			}
+			res := out[id]
+			res.Current = append(res.Current, plan.Current{Slug: r.CompetencySlug, Level: competency.Level(max(0, min(r.Level, 255))),
+				Score: r.Score, Confidence: r.Confidence})
+			if t, ok := latest[id]; !ok || r.ScoredAt.After(t) || (r.ScoredAt.Equal(t) && r.AssessmentID > res.AssessmentID) {
+				latest[id], res.AssessmentID = r.ScoredAt, r.AssessmentID
+			}
+			out[id] = res
+		}
+	}
+	return out, nil
+}
+
+// SetTargetTier sets the tier the employee's plan aims at; the zero Tier
+// clears it (the plan aims at the employee's own tier). It changes nothing
+// else of the employee. A missing employee is ErrNotFound.
+func (tx *Tx) SetTargetTier(employeeID uuid.UUID, target competency.Tier) error {
+	var value *string
+	if target.Valid() {
+		s := target.String()
+		value = &s
+	}
+	res := tx.db.Model(&employeeRow{}).Where("tenant_id = ? AND id = ?", tx.tenant.String(), employeeID.String()).
+		Updates(map[string]any{"target_tier": value, "updated_at": time.Now().UTC()})
+	if res.Error != nil {
+		return fmt.Errorf("set target tier: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// EmitPlansUpdated records one plan.updated event per plan, with batched
+// outbox inserts (EmitBatch); cause is one of the events.PlanCause
+// constants.
+func (tx *Tx) EmitPlansUpdated(plans []plan.Plan, cause string) error {
+	pending := make([]PendingEvent, len(plans))
+	for i, p := range plans {
+		pending[i] = PendingEvent{Type: events.TypePlanUpdated, Resource: p.EmployeeID, Data: PlanUpdated(p, cause)}
+	}
+	return tx.EmitBatch(pending)
+}
+
+// PlanUpdated is the plan.updated payload of p.
+func PlanUpdated(p plan.Plan, cause string) events.PlanUpdated {
+	closed := 0
+	for _, it := range p.Items {
+		if it.Status == plan.Closed {
+			closed++
+		}
+	}
+	return events.PlanUpdated{EmployeeID: p.EmployeeID, Version: p.Version, TargetTier: p.TargetTier.String(),
+		LibraryVersion: p.Basis.LibraryVersion, AssessmentID: p.Basis.AssessmentID, Items: len(p.Items), Open: p.Open(),
+		Closed: closed, Cause: cause}
+}
+
+// storedItem mirrors plan.Item's JSON with plain fields. Encoding and
+// decoding it is markedly faster than plan.Item's, whose levels and kinds
+// have their own (nested) JSON methods, and a tenant-wide rebuild decodes
+// and encodes tens of MB of items. The JSON is the same byte for byte.
+type storedItem struct {
+	ID             string         `json:"id"`
+	CompetencySlug string         `json:"competency_slug"`
+	CurrentLevel   int            `json:"current_level"`
+	Assessed       bool           `json:"assessed"`
+	TargetLevel    int            `json:"target_level"`
+	Gap            int            `json:"gap"`
+	Priority       float64        `json:"priority"`
+	Actions        []storedAction `json:"actions"`
+	DueDate        time.Time      `json:"due_date"`
+	Status         string         `json:"status"`
+	ClosedReason   string         `json:"closed_reason,omitzero"`
+	Note           string         `json:"note,omitzero"`
+	CreatedAt      time.Time      `json:"created_at"`
+	ClosedAt       time.Time      `json:"closed_at,omitzero"`
+}
+
+type storedAction struct {
+	Kind   string `json:"kind"`
+	Title  string `json:"title"`
+	Detail string `json:"detail"`
+}
+
+// marshalItems is json.Marshal(items) ("[]" for none), through storedItem.
+func marshalItems(items []plan.Item) ([]byte, error) {
+	out := make([]storedItem, len(items))
+	for i, it := range items {
+		for _, l := range []competency.Level{it.CurrentLevel, it.TargetLevel} {
+			if l != 0 && !l.Valid() {
+				return nil, fmt.Errorf("item %s: %w: %d", it.ID, competency.ErrInvalidLevel, l)
+			}
+		}
+		s := storedItem{ID: it.ID, CompetencySlug: it.CompetencySlug, CurrentLevel: int(it.CurrentLevel), Assessed: it.Assessed,
+			TargetLevel: int(it.TargetLevel), Gap: it.Gap, Priority: it.Priority, DueDate: it.DueDate, Status: string(it.Status),
+			ClosedReason: string(it.ClosedReason), Note: it.Note, CreatedAt: it.CreatedAt, ClosedAt: it.ClosedAt}
+		if it.Actions != nil {
+			s.Actions = make([]storedAction, len(it.Actions))
+			for j, a := range it.Actions {
+				if !a.Kind.Valid() {
+					return nil, fmt.Errorf("item %s: %w: %d", it.ID, competency.ErrInvalidActionKind, a.Kind)
+				}
+				s.Actions[j] = storedAction{Kind: a.Kind.String(), Title: a.Title, Detail: a.Detail}
+			}
+		}
+		out[i] = s
+	}
+	return json.Marshal(out)
+}
+
+// unmarshalItems is json.Unmarshal into []plan.Item, through storedItem.
+func unmarshalItems(b []byte) ([]plan.Item, error) {
+	var in []storedItem
+	if err := json.Unmarshal(b, &in); err != nil {
+		return nil, err
+	}
+	if in == nil {
+		return nil, nil
+	}
+	out := make([]plan.Item, len(in))
+	for i, s := range in {
+		it := plan.Item{ID: s.ID, CompetencySlug: s.CompetencySlug, Assessed: s.Assessed, Gap: s.Gap, Priority: s.Priority,
+			DueDate: s.DueDate, Status: plan.Status(s.Status), ClosedReason: plan.ClosedReason(s.ClosedReason), Note: s.Note,
+			CreatedAt: s.CreatedAt, ClosedAt: s.ClosedAt}
+		var err error
+		if it.CurrentLevel, err = storedLevel(s.CurrentLevel); err != nil {
+			return nil, err
+		}
+		if it.TargetLevel, err = storedLevel(s.TargetLevel); err != nil {
+			return nil, err
+		}
+		if s.Actions != nil {
+			it.Actions = make([]competency.Action, len(s.Actions))
+			for j, a := range s.Actions {
+				k, err := competency.ParseActionKind(a.Kind)
+				if err != nil {
+					return nil, err
+				}
+				it.Actions[j] = competency.Action{Kind: k, Title: a.Title, Detail: a.Detail}
+			}
+		}
+		out[i] = it
+	}
+	return out, nil
+}
+
+// storedLevel is competency.Level's JSON decoding: 0 or 1–5.
+func storedLevel(n int) (competency.Level, error) {
+	if n == 0 {
+		return 0, nil
+	}
+	return competency.ParseLevel(n)
+}
