@@ -5,5 +5,8 @@ package workers
 func All() []Worker {
 	return []Worker{
 		Library(),
+		Plans(),
+		Scoring(nil),
+		Analytics(),
 	}
 }

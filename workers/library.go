@@ -2,90 +2,59 @@ package workers
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
+	"github.com/cadrehq/cadre/domain/competency"
+	"github.com/cadrehq/cadre/domain/library"
 	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/tenants/frameworks"
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
 // LibraryWorkerName is the durable consumer name of the library builder.
 const LibraryWorkerName = "library"
 
-// LibraryDocument is a document the library was built from.
-type LibraryDocument struct {
-	ID     string `json:"id"`
-	Title  string `json:"title"`
-	SHA256 string `json:"sha256"`
-}
-
-// LibraryInputs is what a library version was built from: exactly the
-// tenant's documents, values and context revision at build time. (The
-// competency builder of DESIGN §4.1 turns these into competencies; until it
-// lands, a version records its inputs honestly and nothing more.)
-type LibraryInputs struct {
-	Industry        string            `json:"industry"`
-	ContextRevision int64             `json:"context_revision"`
-	Documents       []LibraryDocument `json:"documents"`
-	Values          []string          `json:"values"`
-}
-
-// LibraryContent is the stored library document of one version.
-type LibraryContent struct {
-	Version         int            `json:"version"`
-	BuiltAt         time.Time      `json:"built_at"`
-	Digest          string         `json:"digest"`
-	ContextRevision int64          `json:"context_revision"`
-	Inputs          LibraryInputs  `json:"inputs"`
-	Summary         LibrarySummary `json:"summary"`
-	Competencies    []any          `json:"competencies"`
-	Frameworks      []any          `json:"frameworks"`
-}
-
-// LibrarySummary counts the changes against the previous version.
-type LibrarySummary struct {
-	Added   int `json:"added"`
-	Removed int `json:"removed"`
-	Changed int `json:"changed"`
-}
-
-// Library returns the library builder: on any change to a tenant's context
-// it builds a new version for the current context revision, under the
-// tenant's lock, skipping events whose revision a version already covers,
-// so a burst of uploads costs a few builds and the last covers them all.
+// Library returns the library builder (DESIGN §4.1, §5): on any change to a
+// tenant's context — documents, values, curation (library.changed, which
+// POST /v1/library/rebuild also emits), employees — it builds the tenant's
+// library from everything current and stores a new version when the
+// inputs' digest differs from the latest version's.
+//
+// Coalescing: the builder holds the tenant's "library" lock for the whole
+// transaction and records, in the tenant's build mark, the context revision
+// and employee roles it examined. Every API write that changes an input
+// bumps the context revision in its own transaction and emits its event
+// there (a rebuild request too, so it is never covered by an earlier
+// examination). An event is skipped, at the cost of a lock and a few small
+// reads, when
+//   - it carries a revision older than the tenant's current one: the event
+//     of the later change is committed too and will build for both; or
+//   - the tenant is still at or below the marked revision with the same
+//     roles: an earlier examination covered it.
+//
+// So a burst of uploads costs a few builds and the last covers them all.
+// Employee events that leave the set of roles alone carry no revision and
+// are covered by the roles comparison.
 func Library() Worker {
 	return Worker{
 		Name: LibraryWorkerName,
 		Types: []events.Type{events.TypeTenantCreated, events.TypeDocumentUploaded, events.TypeDocumentDeleted,
-			events.TypeValuesUpdated, events.TypeLibraryChanged},
+			events.TypeValuesUpdated, events.TypeLibraryChanged,
+			events.TypeEmployeeCreated, events.TypeEmployeeUpdated, events.TypeEmployeeDeleted},
 		Handle: buildLibrary,
 	}
 }
 
-// eventRevision is the context revision an event carries (0: none).
-func eventRevision(ev events.Event) int64 {
-	var p struct {
-		ContextRevision int64 `json:"context_revision"`
-	}
-	_ = json.Unmarshal(ev.Data, &p)
-	return p.ContextRevision
-}
-
-func buildLibrary(ctx context.Context, tx *store.Tx, ev events.Event) error {
+func buildLibrary(_ context.Context, tx *store.Tx, ev events.Event) error {
+	// The lock serializes builders of one tenant until this transaction
+	// ends; the mark, the latest version and the new one are read and
+	// written under it.
 	if err := tx.LockTenant("library"); err != nil {
 		return err
-	}
-	latest, err := tx.LatestLibrary()
-	hasLatest := err == nil
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	if hasLatest && eventRevision(ev) > 0 && eventRevision(ev) <= latest.ContextRevision {
-		return nil // a version already covers this change
 	}
 	tenant, err := tx.LoadTenant()
 	if errors.Is(err, store.ErrNotFound) {
@@ -94,80 +63,111 @@ func buildLibrary(ctx context.Context, tx *store.Tx, ev events.Event) error {
 	if err != nil {
 		return err
 	}
-	if hasLatest && tenant.ContextRevision <= latest.ContextRevision {
+	if rev := eventRevision(ev); rev > 0 && rev < tenant.ContextRevision {
+		// A later change is committed, and its event (written in the same
+		// transaction as the change) is on its way: that one builds for
+		// both, so a burst costs a build per wave, not per upload.
 		return nil
 	}
-	docs, err := tx.AllDocuments()
+	roles, err := tx.EmployeeRoleSlugs()
 	if err != nil {
 		return err
 	}
-	values, err := tx.Values()
+	if roles == nil {
+		roles = []string{}
+	}
+	mark, err := tx.LibraryBuildMark()
+	hasMark := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if hasMark && tenant.ContextRevision <= mark.ContextRevision && slices.Equal(roles, mark.Roles) {
+		return nil // an earlier build examined this context already
+	}
+	in, meta, err := libraryInputs(tx, tenant, roles)
 	if err != nil {
 		return err
 	}
-	in := LibraryInputs{Industry: tenant.Industry, ContextRevision: tenant.ContextRevision, Documents: []LibraryDocument{}, Values: []string{}}
-	for _, d := range docs {
-		in.Documents = append(in.Documents, LibraryDocument{ID: d.ID.String(), Title: d.Title, SHA256: d.SHA256})
+	digest := library.Digest(in)
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	if err := tx.SetLibraryBuildMark(store.BuildMark{ContextRevision: tenant.ContextRevision, Roles: roles, Digest: digest, CheckedAt: now}); err != nil {
+		return err
 	}
-	for _, v := range values {
-		in.Values = append(in.Values, v.Name+": "+v.Description)
+	latest, err := tx.LatestLibrary()
+	hasLatest := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
 	}
-	digest := inputsDigest(in)
 	if hasLatest && latest.Digest == digest {
 		return nil // unchanged inputs make no new version
 	}
-	next := LibraryContent{Version: 1, BuiltAt: time.Now().UTC(), Digest: digest, ContextRevision: tenant.ContextRevision,
-		Inputs: in, Competencies: []any{}, Frameworks: []any{}}
+	lib, err := library.Build(in)
+	if err != nil {
+		// Inputs Build refuses do not get better by retrying: park the event.
+		return fmt.Errorf("%w: build library: %w", ErrPermanent, err)
+	}
+	next := frameworks.LibraryVersion{Version: 1, BuiltAt: now, ContextRevision: tenant.ContextRevision, Library: lib, Inputs: meta}
+	var prev library.Library
 	if hasLatest {
 		next.Version = latest.Version + 1
-		var prev LibraryContent
-		if err := json.Unmarshal(latest.Content, &prev); err == nil {
-			next.Summary = diffDocuments(prev.Inputs, in)
+		if p, err := frameworks.Decode(latest); err == nil {
+			prev = p.Library
 		}
-	} else {
-		next.Summary.Added = len(in.Documents)
 	}
+	next.Summary = frameworks.NewSummary(library.Diff(prev, lib))
 	content, err := json.Marshal(next)
 	if err != nil {
 		return fmt.Errorf("build library: %w", err)
 	}
-	summary, _ := json.Marshal(next.Summary)
-	if err := tx.InsertLibraryVersion(store.LibraryVersion{Version: next.Version, Digest: digest, ContextRevision: next.ContextRevision,
+	summary, err := json.Marshal(next.Summary)
+	if err != nil {
+		return fmt.Errorf("build library: %w", err)
+	}
+	if err := tx.InsertLibraryVersion(store.LibraryVersion{Version: next.Version, Digest: lib.Digest, ContextRevision: next.ContextRevision,
 		BuiltAt: next.BuiltAt, Content: content, Summary: summary}); err != nil {
 		return err
 	}
-	_, err = tx.Emit(events.TypeLibraryRebuilt, fmt.Sprint(next.Version), events.LibraryRebuilt{Version: next.Version, Digest: digest,
+	_, err = tx.Emit(events.TypeLibraryRebuilt, fmt.Sprint(next.Version), events.LibraryRebuilt{Version: next.Version, Digest: lib.Digest,
 		ContextRevision: next.ContextRevision, Added: next.Summary.Added, Removed: next.Summary.Removed, Changed: next.Summary.Changed})
 	return err
 }
 
-func inputsDigest(in LibraryInputs) string {
-	b, _ := json.Marshal(struct {
-		Industry  string            `json:"industry"`
-		Documents []LibraryDocument `json:"documents"`
-		Values    []string          `json:"values"`
-	}{in.Industry, in.Documents, in.Values})
-	sum := sha256.Sum256(b)
-	return "sha256:" + hex.EncodeToString(sum[:])
+// eventRevision is the context revision an event carries (0: none, e.g.
+// tenant.created or an employee change that left the set of roles alone).
+func eventRevision(ev events.Event) int64 {
+	var p struct {
+		ContextRevision int64 `json:"context_revision"`
+	}
+	_ = json.Unmarshal(ev.Data, &p)
+	return p.ContextRevision
 }
 
-// diffDocuments counts documents added and removed between two inputs, and
-// a change of values as one change.
-func diffDocuments(prev, next LibraryInputs) LibrarySummary {
-	var s LibrarySummary
-	old := map[string]bool{}
-	for _, d := range prev.Documents {
-		old[d.ID] = true
+// libraryInputs gathers everything library.Build reads, and the text-free
+// description of it that the version stores.
+func libraryInputs(tx *store.Tx, tenant store.Tenant, roles []string) (library.Inputs, frameworks.Inputs, error) {
+	docs, err := tx.AllDocuments()
+	if err != nil {
+		return library.Inputs{}, frameworks.Inputs{}, err
 	}
-	for _, d := range next.Documents {
-		if !old[d.ID] {
-			s.Added++
-		}
-		delete(old, d.ID)
+	values, err := tx.Values()
+	if err != nil {
+		return library.Inputs{}, frameworks.Inputs{}, err
 	}
-	s.Removed = len(old)
-	if fmt.Sprint(prev.Values) != fmt.Sprint(next.Values) {
-		s.Changed++
+	overrides, err := tx.Overrides()
+	if err != nil {
+		return library.Inputs{}, frameworks.Inputs{}, err
 	}
-	return s
+	in := library.Inputs{Industry: competency.Industry(tenant.Industry), Documents: make([]library.Document, 0, len(docs)),
+		Values: make([]library.Value, 0, len(values)), Roles: roles, Overrides: overrides}
+	meta := frameworks.Inputs{Documents: make([]frameworks.InputDocument, 0, len(docs)), Values: make([]string, 0, len(values)),
+		Roles: roles, Overrides: len(overrides)}
+	for _, d := range docs {
+		in.Documents = append(in.Documents, library.Document{ID: d.ID.String(), Title: d.Title, Text: d.Text})
+		meta.Documents = append(meta.Documents, frameworks.InputDocument{ID: d.ID.String(), Title: d.Title, SHA256: d.SHA256})
+	}
+	for _, v := range values {
+		in.Values = append(in.Values, library.Value{Name: v.Name, Description: v.Description})
+		meta.Values = append(meta.Values, v.Name)
+	}
+	return in, meta, nil
 }

@@ -126,24 +126,3 @@ func (r *Runner) deliver(ctx context.Context, w Worker, d *events.Delivery) erro
 	log.ErrorContext(ctx, "event parked", "err", err)
 	return d.Term("parked: " + err.Error())
 }
-
-type runnerMetrics struct {
-	handled      *prometheus.CounterVec
-	redeliveries *prometheus.CounterVec
-	deadLetters  *prometheus.CounterVec
-}
-
-func newRunnerMetrics(reg prometheus.Registerer) *runnerMetrics {
-	m := &runnerMetrics{
-		handled: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "cadre_worker_events_total",
-			Help: "Events handled by worker and outcome (ok, duplicate, error)."}, []string{"worker", "outcome"}),
-		redeliveries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "cadre_worker_redeliveries_total",
-			Help: "Deliveries after the first, by worker."}, []string{"worker"}),
-		deadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "cadre_worker_dead_letters_total",
-			Help: "Events parked as dead letters, by worker."}, []string{"worker"}),
-	}
-	if reg != nil {
-		reg.MustRegister(m.handled, m.redeliveries, m.deadLetters)
-	}
-	return m
-}

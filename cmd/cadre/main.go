@@ -26,6 +26,8 @@ commands:
   migrate up|down|status
                      apply, roll back one, or list schema migrations
   token              mint a development HS256 token (see cadre token -h)
+  analytics rebuild  recompute the analytics read models from the source tables (--tenant ID: one tenant)
+  demo               seed a demo company against a running server and print what Cadre built (see cadre demo -h)
 
 configuration: CADRE_* environment variables (see README.md)
 `
@@ -60,6 +62,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return migrate(ctx, cfg, log, args[1:], stdout)
 	case "token":
 		return token(cfg, args[1:], stdout)
+	case "analytics":
+		return analytics(ctx, cfg, log, args[1:], stdout)
+	case "demo":
+		return demo(ctx, cfg, args[1:], stdout)
 	}
 	fmt.Fprint(stderr, usage)
 	return errors.New("unknown command " + args[0])

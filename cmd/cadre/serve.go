@@ -93,6 +93,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 		return err
 	}
 
+	// Consumer lag is the stream's state: every process can report it.
+	reg.MustRegister(workers.NewLagCollector(bus, workers.ConsumerNames(workers.All())...))
+
 	relay, err := events.NewRelay(events.RelayConfig{Outbox: st.Outbox(), Publisher: bus, Logger: log, Metrics: newRelayMetrics(reg)})
 	if err != nil {
 		return err
@@ -144,8 +147,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 		limits.RatePerSecond = -1
 	}
 	srv := api.New(api.Config{Store: st, Verifier: verifier, Ready: bus.Ready, Bus: bus, Limits: withDocLimit(limits, cfg.MaxDocumentBytes),
-		Logger: log, Registerer: reg, Gatherer: reg})
+		Replay: workers.Replay(workers.All()), Logger: log, Registerer: reg, Gatherer: reg})
 	hs := api.NewHTTPServer(cfg.HTTPAddr, srv.Handler())
+	hs.RegisterOnShutdown(srv.CloseStreams) // end event streams, or Shutdown waits for them
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)

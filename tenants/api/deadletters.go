@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -55,7 +56,9 @@ func (s *Server) registerDeadLetters() {
 	if s.cfg.Replay != nil {
 		huma.Register(s.api, huma.Operation{
 			OperationID: "replay-dead-letter", Method: http.MethodPost, Path: "/v1/admin/dead-letters/{id}/replay", DefaultStatus: http.StatusAccepted,
-			Summary: "Hand a parked event to its worker again (admin)", Tags: []string{"operations"},
+			Summary:     "Hand a parked event to its worker again (admin)",
+			Description: "Applies the parked event with its worker now, once: replaying an event already applied changes nothing. 409 replay-failed if the worker fails again (nothing changes); 404 for an unknown dead letter.",
+			Tags:        []string{"operations"},
 		}, s.replayDeadLetter)
 	}
 }
@@ -111,10 +114,25 @@ func (s *Server) replayDeadLetter(ctx context.Context, in *DeadLetterIDInput) (*
 		if err := tx.Audit(p.Subject, "dead_letter.replay", "dead-letter/"+id.String(), map[string]any{"event_id": d.EventID}); err != nil {
 			return err
 		}
-		return s.cfg.Replay(ctx, tx, d)
+		if err := s.cfg.Replay(ctx, tx, d); err != nil {
+			return replayError{err}
+		}
+		return nil
 	})
+	var re replayError
+	if errors.As(err, &re) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		s.cfg.Logger.WarnContext(ctx, "dead letter replay failed", append(logAttrs(ctx), "dead_letter_id", id.String(), "err", re.err)...)
+		return nil, problem(http.StatusConflict, "replay-failed", "the event's consumer failed again; nothing changed and the event stays parked")
+	}
 	if err != nil {
 		return nil, s.fail(ctx, "replay dead letter", err)
 	}
 	return &ReplayOutput{Body: toDeadLetterBody(d)}, nil
 }
+
+// replayError carries the error of Config.Replay out of the transaction it
+// rolled back, to tell it from a failure to find or mark the dead letter.
+type replayError struct{ err error }
+
+func (e replayError) Error() string { return e.err.Error() }
+func (e replayError) Unwrap() error { return e.err }

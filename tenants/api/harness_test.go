@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/cadrehq/cadre/domain/text/extract"
 	"github.com/cadrehq/cadre/events"
@@ -36,12 +37,16 @@ type env struct {
 	nc    *nats.Conn
 	bus   *events.Bus
 	limit api.Limits
+	// emb is the embedded NATS server (fault tests stop and restart it).
+	emb *events.Embedded
 }
 
 // maxDoc is the document size limit of the test servers.
 const maxDoc = 64 << 10
 
-func newEnv(t *testing.T, db storetest.DB) *env {
+// newEnv starts Cadre on db with workers.All() and the extra workers (test
+// workers), and stops it when the test ends.
+func newEnv(t *testing.T, db storetest.DB, extra ...workers.Worker) *env {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -64,8 +69,11 @@ func newEnv(t *testing.T, db storetest.DB) *env {
 	db.Store.OnCommit(relay.Wake)
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = relay.Run(ctx) })
-	runner := workers.NewRunner(bus, db.Store, log, nil)
-	wg.Go(func() { _ = runner.Run(ctx, workers.All()...) })
+	ws := append(workers.All(), extra...)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(workers.NewLagCollector(bus, workers.ConsumerNames(ws)...))
+	runner := workers.NewRunner(bus, db.Store, log, reg)
+	wg.Go(func() { _ = runner.Run(ctx, ws...) })
 	wg.Go(func() { _ = workers.RunJanitor(ctx, bus, log) })
 
 	verifier, err := auth.New(ctx, auth.Config{Secret: testSecret})
@@ -74,7 +82,8 @@ func newEnv(t *testing.T, db storetest.DB) *env {
 	}
 	lim := api.Limits{Extract: extract.DefaultLimits(), MaxValues: 100, RatePerSecond: -1}
 	lim.Extract.MaxBytes = maxDoc
-	srv := httptest.NewServer(api.New(api.Config{Store: db.Store, Verifier: verifier, Ready: bus.Ready, Bus: bus, Limits: lim, Logger: log}).Handler())
+	srv := httptest.NewServer(api.New(api.Config{Store: db.Store, Verifier: verifier, Ready: bus.Ready, Bus: bus, Limits: lim, Logger: log,
+		Replay: workers.Replay(ws), Registerer: reg, Gatherer: reg}).Handler())
 	t.Cleanup(func() {
 		srv.Close()
 		cancel()
@@ -82,7 +91,7 @@ func newEnv(t *testing.T, db storetest.DB) *env {
 		nc.Close()
 		emb.Shutdown()
 	})
-	return &env{t: t, db: db, srv: srv, nc: nc, bus: bus, limit: lim}
+	return &env{t: t, db: db, srv: srv, nc: nc, bus: bus, limit: lim, emb: emb}
 }
 
 // token mints a token for roles in tenant (zero for the platform).

@@ -34,6 +34,8 @@ type Limits struct {
 	Burst         int
 	// MaxPageSize bounds ?limit=. Default 200.
 	MaxPageSize int
+	// Stream bounds the live event stream. Defaults: see StreamLimits.
+	Stream StreamLimits
 }
 
 func (l *Limits) defaults() {
@@ -55,6 +57,7 @@ func (l *Limits) defaults() {
 	if l.MaxPageSize <= 0 {
 		l.MaxPageSize = 200
 	}
+	l.Stream.defaults()
 }
 
 // Config holds the API's dependencies.
@@ -88,6 +91,7 @@ type Server struct {
 	metrics *httpMetrics
 	limiter *rateLimiters
 	tenants *tenantCache
+	streams *streamHub
 }
 
 // New builds the API and its routes.

@@ -1,4 +1,233 @@
 package api
 
-// registerStream registers its routes (filled in by its feature).
-func (s *Server) registerStream() {}
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+
+	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/tenants"
+)
+
+// StreamInput selects and positions the live event stream.
+type StreamInput struct {
+	Types       string `query:"types" doc:"Comma-separated event types to send, full (cadre.document.uploaded) or short (document.uploaded). Default: every type."`
+	Since       string `query:"since" doc:"Send the events after this stream sequence (the SSE id); since=0 sends every event still retained, then follows live. Without since or Last-Event-ID the stream starts with new events."`
+	LastEventID string `header:"Last-Event-ID" doc:"The id of the last event received: the stream resumes after it (takes precedence over since). Browsers send it when they reconnect."`
+}
+
+// streamDescription documents the stream in the OpenAPI document.
+const streamDescription = "Server-Sent Events of the caller's tenant's CloudEvents (structured JSON as `data:`), " +
+	"with `id:` the JetStream stream sequence and `event:` the CloudEvents type. " +
+	"An idle stream sends the comment `: keep-alive` every %s. A client that does not keep up is cut off; " +
+	"like any client that reconnects, it resumes with `Last-Event-ID` (or `?since=`) and loses nothing still retained. " +
+	"At most %d open streams per tenant (429 beyond)."
+
+func (s *Server) registerStream() {
+	s.streams = newStreamHub(s.cfg.Limits.Stream.PerTenant, s.cfg.Registerer)
+	huma.Register(s.api, huma.Operation{
+		OperationID: "stream-events", Method: http.MethodGet, Path: "/v1/events/stream",
+		Summary: "Live event stream (analyst, admin)", Description: fmt.Sprintf(streamDescription, s.cfg.Limits.Stream.Heartbeat, s.cfg.Limits.Stream.PerTenant), Tags: []string{"events"},
+		Responses: map[string]*huma.Response{
+			"200": {
+				Description: "An endless text/event-stream of the tenant's events.",
+				Content: map[string]*huma.MediaType{"text/event-stream": {Schema: &huma.Schema{
+					Type:        huma.TypeString,
+					Description: "Frames `id: <seq>\\nevent: <type>\\ndata: <CloudEvent JSON>\\n\\n`, the comment `: keep-alive`, and `retry: <ms>`.",
+				}}},
+			},
+		},
+	}, s.streamEvents)
+}
+
+// CloseStreams ends every open event stream and refuses new ones; clients
+// reconnect (elsewhere) with Last-Event-ID. Register it with
+// http.Server.RegisterOnShutdown, or Shutdown waits for the streams.
+func (s *Server) CloseStreams() { s.streams.close() }
+
+// streamEvents checks the request and positions the tenant's consumer, so
+// that every refusal is a problem before the stream starts; the stream
+// itself is the returned body.
+func (s *Server) streamEvents(ctx context.Context, in *StreamInput) (*huma.StreamResponse, error) {
+	p, err := tenantPrincipal(ctx, tenants.RoleAnalyst, tenants.RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	if s.cfg.Bus == nil {
+		return nil, problem(http.StatusServiceUnavailable, "", "the event stream is not enabled on this server")
+	}
+	types, err := parseStreamTypes(in.Types)
+	if err != nil {
+		return nil, err
+	}
+	after, resume, err := streamPosition(in.LastEventID, in.Since)
+	if err != nil {
+		return nil, err
+	}
+	release, ok, closing := s.streams.acquire(p.Tenant)
+	if closing {
+		return nil, problem(http.StatusServiceUnavailable, "", "the server is shutting down; reconnect")
+	}
+	if !ok {
+		return nil, huma.ErrorWithHeaders(
+			problem(http.StatusTooManyRequests, "", fmt.Sprintf("this tenant already has %d open event streams", s.cfg.Limits.Stream.PerTenant)),
+			http.Header{"Retry-After": {strconv.Itoa(max(1, int(s.cfg.Limits.Stream.Retry.Seconds())))}})
+	}
+	from := after + 1
+	if !resume {
+		info, err := s.cfg.Bus.StreamInfo(ctx)
+		if err != nil {
+			release()
+			return nil, s.streamUnavailable(ctx, err)
+		}
+		from = info.State.LastSeq + 1
+	}
+	streamCtx, cancel := context.WithCancel(ctx)
+	replayed, err := s.cfg.Bus.Replay(streamCtx, events.TenantFilter(p.Tenant), from)
+	if err != nil {
+		cancel()
+		release()
+		return nil, s.streamUnavailable(ctx, err)
+	}
+	return &huma.StreamResponse{Body: func(hctx huma.Context) {
+		defer release()
+		defer cancel()
+		_, w := humago.Unwrap(hctx)
+		s.serveStream(streamCtx, w, p.Tenant, types, replayed)
+	}}, nil
+}
+
+// serveStream writes the tenant's events, heartbeats when idle, until the
+// client goes, a write misses its deadline, or the server shuts down.
+func (s *Server) serveStream(ctx context.Context, w http.ResponseWriter, tenant tenants.ID, types map[events.Type]bool, replayed <-chan events.Replayed) {
+	lim := s.cfg.Limits.Stream
+	m := s.streams.metrics
+	sw := newSSEWriter(w, lim.WriteTimeout)
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Accel-Buffering", "no") // ask proxies not to buffer the stream
+	w.WriteHeader(http.StatusOK)
+
+	defer sw.clearWriteDeadline()
+	reason := streamClientGone
+	defer func() { m.closed.WithLabelValues(reason).Inc() }()
+	fail := func(err error) {
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			reason = streamSlowClient
+			s.cfg.Logger.InfoContext(ctx, "event stream cut off: client too slow", logAttrs(ctx)...)
+		}
+	}
+	if err := sw.retry(lim.Retry); err != nil {
+		fail(err)
+		return
+	}
+	heartbeat := time.NewTicker(lim.Heartbeat)
+	defer heartbeat.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.streams.stop:
+			reason = streamShutdown
+			return
+		case r, ok := <-replayed:
+			if !ok {
+				if ctx.Err() == nil {
+					reason = streamBusEnded
+				}
+				return
+			}
+			if r.Event.TenantID != tenant.String() {
+				// Defence in depth: the subject filter already keeps other
+				// tenants' events out.
+				m.foreign.Inc()
+				s.cfg.Logger.ErrorContext(ctx, "event stream met another tenant's event; dropped",
+					append(logAttrs(ctx), "seq", r.Seq, "event_id", r.Event.ID, "event_tenant", r.Event.TenantID)...)
+				continue
+			}
+			if len(types) > 0 && !types[r.Event.Type] {
+				continue
+			}
+			if err := sw.event(r.Seq, r.Event); err != nil {
+				fail(err)
+				return
+			}
+			m.sent.Inc()
+			heartbeat.Reset(lim.Heartbeat)
+		case <-heartbeat.C:
+			if err := sw.comment("keep-alive"); err != nil {
+				fail(err)
+				return
+			}
+		}
+	}
+}
+
+// streamUnavailable logs why the bus could not serve a stream and answers
+// 503.
+func (s *Server) streamUnavailable(ctx context.Context, err error) error {
+	s.cfg.Logger.ErrorContext(ctx, "event stream unavailable", append(logAttrs(ctx), "err", err)...)
+	return problem(http.StatusServiceUnavailable, "", "the event stream is unavailable; try again later")
+}
+
+// parseStreamTypes parses ?types=: comma-separated full or short event
+// types. Empty means every type.
+func parseStreamTypes(raw string) (map[events.Type]bool, error) {
+	types := map[events.Type]bool{}
+	var errs []*huma.ErrorDetail
+	for part := range strings.SplitSeq(raw, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		full := part
+		if !strings.HasPrefix(full, "cadre.") {
+			full = "cadre." + full
+		}
+		t, err := events.ParseType(full)
+		if err != nil {
+			errs = append(errs, &huma.ErrorDetail{Location: "query.types", Message: "unknown event type", Value: streamClip(part, 100)})
+			continue
+		}
+		types[t] = true
+	}
+	if len(errs) > 0 {
+		return nil, problem(http.StatusUnprocessableEntity, "validation", "types lists unknown event types", errs...)
+	}
+	return types, nil
+}
+
+// streamPosition returns the sequence after which the stream starts, from
+// Last-Event-ID (first) or ?since=; resume is false when neither is given.
+func streamPosition(lastEventID, since string) (after uint64, resume bool, err error) {
+	loc, raw := "header.Last-Event-ID", strings.TrimSpace(lastEventID)
+	if raw == "" {
+		loc, raw = "query.since", strings.TrimSpace(since)
+	}
+	if raw == "" {
+		return 0, false, nil
+	}
+	after, err = strconv.ParseUint(raw, 10, 63)
+	if err != nil {
+		return 0, false, problem(http.StatusUnprocessableEntity, "validation", "an event id is a stream sequence: a non-negative integer",
+			&huma.ErrorDetail{Location: loc, Message: "not a stream sequence", Value: streamClip(raw, 100)})
+	}
+	return after, true, nil
+}
+
+// streamClip shortens a rejected value echoed in a problem.
+func streamClip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

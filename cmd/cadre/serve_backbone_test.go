@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cadrehq/cadre/tenants"
+	"github.com/cadrehq/cadre/workers"
+)
+
+// TestServeWiresReplayAndLag runs `cadre serve` in-process with its
+// embedded defaults and checks the backbone wiring of serve.go: the
+// dead-letter replay route exists (it is only registered with a Replay),
+// and after an upload has flowed through the workers, /metrics shows the
+// pending and ack-pending gauges of every durable consumer.
+func TestServeWiresReplayAndLag(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	secret := "serve-test-secret-serve-test-secret-0123"
+	cfg := Config{HTTPAddr: addr, DataDir: t.TempDir(), Migrate: true, StreamMaxAge: time.Hour, StreamReplicas: 1, JWTSecret: secret,
+		JWTIssuer: "cadre", JWTAudience: "cadre-api", MaxBodyBytes: 1 << 20, MaxDocumentBytes: 1 << 20, LogLevel: "warn"}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, cfg, slog.New(slog.DiscardHandler), roles{api: true, workers: true, embedded: true})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve returned %v, want nil", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("serve did not return after cancel")
+		}
+	})
+	base := "http://" + addr
+	waitFor(t, "serve ready", func() (bool, error) {
+		select {
+		case err := <-done:
+			t.Fatalf("serve returned early: %v", err)
+		default:
+		}
+		status, err := call("GET", base+"/readyz", "", nil, nil)
+		return status == http.StatusOK, fmt.Errorf("readyz %d (%v)", status, err)
+	})
+
+	var oa struct {
+		Paths map[string]any `json:"paths"`
+	}
+	if status, err := call("GET", base+"/openapi.json", "", nil, &oa); err != nil || status != http.StatusOK {
+		t.Fatalf("openapi: %d %v", status, err)
+	}
+	if _, ok := oa.Paths["/v1/admin/dead-letters/{id}/replay"]; !ok {
+		t.Error("no replay route: serve does not wire api.Config.Replay")
+	}
+
+	var tn struct {
+		ID string `json:"id"`
+	}
+	platform := mint(t, []byte(secret), tenants.ID{}, tenants.RolePlatformAdmin)
+	if status, err := call("POST", base+"/v1/tenants", platform, map[string]any{"name": "Acme", "slug": "acme", "industry": "finance"}, &tn); err != nil || status != http.StatusCreated {
+		t.Fatalf("create tenant: %d %v", status, err)
+	}
+	id, err := tenants.ParseID(tn.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := mint(t, []byte(secret), id, tenants.RoleAdmin)
+	if status, err := call("POST", base+"/v1/documents", admin, map[string]any{"title": "Handbook", "content_type": "text/plain",
+		"content": "We deploy services with Kubernetes and review every change."}, nil); err != nil || status != http.StatusAccepted {
+		t.Fatalf("upload: %d %v", status, err)
+	}
+	if status, err := call("POST", base+"/v1/admin/dead-letters/"+tenants.NewID().String()+"/replay", admin, nil, nil); err != nil || status != http.StatusNotFound {
+		t.Errorf("replay of an unknown dead letter: %d %v, want 404", status, err)
+	}
+	waitFor(t, "library for the upload", func() (bool, error) {
+		var lib struct {
+			ContextRevision int64 `json:"context_revision"`
+		}
+		status, err := call("GET", base+"/v1/library", admin, nil, &lib)
+		return status == http.StatusOK && lib.ContextRevision >= 1, fmt.Errorf("library %d revision %d (%v)", status, lib.ContextRevision, err)
+	})
+	waitFor(t, "lag gauges of every consumer at 0", func() (bool, error) {
+		res, err := http.Get(base + "/metrics")
+		if err != nil {
+			return false, err
+		}
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		if err != nil {
+			return false, err
+		}
+		for _, name := range workers.ConsumerNames(workers.All()) {
+			for _, series := range []string{"cadre_consumer_pending", "cadre_consumer_ack_pending"} {
+				if want := fmt.Sprintf("%s{consumer=%q} 0\n", series, name); !strings.Contains(string(b), want) {
+					return false, fmt.Errorf("no %q", strings.TrimSpace(want))
+				}
+			}
+		}
+		return true, nil
+	})
+}

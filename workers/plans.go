@@ -1,0 +1,295 @@
+package workers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cadrehq/cadre/domain/library"
+	"github.com/cadrehq/cadre/domain/plan"
+	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/tenants/frameworks"
+	"github.com/cadrehq/cadre/tenants/store"
+)
+
+// PlansWorkerName is the durable consumer name of the plan builder.
+const PlansWorkerName = "plans"
+
+// planChunk is how many employees a tenant-wide rebuild reads, builds and
+// writes at a time: a handful of set-based statements per chunk (a tenant
+// of up to planChunk employees is read with one statement per table, no id
+// list), and a bounded amount of plans in memory (about 20 KB each).
+const planChunk = 10_000
+
+// plansAckWait is the plan builder's ack wait: a tenant-wide rebuild of
+// tens of thousands of employees runs in one transaction and must not be
+// redelivered while it works.
+const plansAckWait = 5 * time.Minute
+
+// Plans returns the plan builder (DESIGN §4.3). It rebuilds, with
+// plan.Build, the development plan of
+//   - the employee of an assessment.scored event;
+//   - the employee of an employee.created or employee.updated event (a new
+//     employee gets a first plan; a change of role, tier or target tier
+//     moves the plan to the new framework or levels);
+//   - every employee of the tenant on library.rebuilt, in chunks of
+//     planChunk employees with a few set-based statements each.
+//
+// It writes a new plan version, and emits plan.updated, only for plans
+// whose content changed, so a repeated or irrelevant event changes nothing.
+// employee.deleted needs no handler: an employee's plans are erased with
+// them (foreign key ON DELETE CASCADE).
+//
+// Concurrency: the plans of the employees being rebuilt are locked (FOR
+// UPDATE on their heads, in employee id order) before the employees and
+// plans are read, until the transaction commits, so two builders, or a
+// builder and an item update from the API, apply one after the other and
+// the later one builds on the earlier one's result and employee data. Two first
+// builds of the same employee race on the version key; the loser fails
+// with store.ErrConflict and its redelivery builds on the winner's plan.
+func Plans() Worker {
+	return Worker{
+		Name: PlansWorkerName,
+		Types: []events.Type{events.TypeAssessmentScored, events.TypeLibraryRebuilt,
+			events.TypeEmployeeCreated, events.TypeEmployeeUpdated},
+		Handle:  buildPlans,
+		Options: events.ConsumerConfig{AckWait: plansAckWait},
+	}
+}
+
+func buildPlans(ctx context.Context, tx *store.Tx, ev events.Event) error {
+	var (
+		cause string
+		one   string
+	)
+	switch ev.Type {
+	case events.TypeLibraryRebuilt:
+		cause = events.PlanCauseLibrary
+	case events.TypeAssessmentScored:
+		var p events.AssessmentScored
+		if err := json.Unmarshal(ev.Data, &p); err != nil {
+			return fmt.Errorf("%w: %s data: %v", ErrPermanent, ev.Type, err)
+		}
+		cause, one = events.PlanCauseAssessment, p.EmployeeID
+	case events.TypeEmployeeCreated, events.TypeEmployeeUpdated:
+		var p struct {
+			EmployeeID string `json:"employee_id"`
+		}
+		if err := json.Unmarshal(ev.Data, &p); err != nil {
+			return fmt.Errorf("%w: %s data: %v", ErrPermanent, ev.Type, err)
+		}
+		cause, one = events.PlanCauseEmployee, p.EmployeeID
+	default:
+		return nil
+	}
+	var ids []uuid.UUID // nil: every employee
+	if ev.Type != events.TypeLibraryRebuilt {
+		id, err := uuid.Parse(one)
+		if err != nil {
+			return fmt.Errorf("%w: %s: employee id %q", ErrPermanent, ev.Type, one)
+		}
+		ids = []uuid.UUID{id}
+	}
+	_, err := RebuildPlans(ctx, tx, ids, cause, time.Now())
+	return err
+}
+
+// RebuildReport says what RebuildPlans did.
+type RebuildReport struct {
+	// Employees is how many employees were considered, Changed how many
+	// got a new plan version (and a plan.updated event).
+	Employees, Changed int
+	// Skipped counts employees whose role or tier no framework knows.
+	Skipped int
+}
+
+// RebuildPlans rebuilds the plans of the given employees (of every employee
+// of the tenant when ids is nil) at time now, inside tx: it writes the
+// versions whose content changed and emits one plan.updated per written
+// version, with the given cause. Employees that do not exist are ignored.
+func RebuildPlans(ctx context.Context, tx *store.Tx, ids []uuid.UUID, cause string, now time.Time) (RebuildReport, error) {
+	var report RebuildReport
+	// Lock first, read second: a builder that waited for the lock reads the
+	// employee and plan its predecessor left, not older ones.
+	if err := tx.LockPlans(ids); err != nil {
+		return report, err
+	}
+	var employees []store.Employee
+	if ids == nil {
+		all, err := tx.Employees(store.EmployeeFilter{})
+		if err != nil {
+			return report, err
+		}
+		employees = all
+	} else {
+		for _, id := range ids {
+			e, err := tx.Employee(id)
+			if errors.Is(err, store.ErrNotFound) {
+				continue // deleted since the event; its plans went with it
+			}
+			if err != nil {
+				return report, err
+			}
+			employees = append(employees, e)
+		}
+		slices.SortFunc(employees, func(a, b store.Employee) int { return slices.Compare(a.ID[:], b.ID[:]) })
+	}
+	if len(employees) == 0 {
+		return report, nil
+	}
+	ctxt, err := loadPlanContext(tx)
+	if err != nil {
+		return report, err
+	}
+	// Times survive the database round trip exactly (PostgreSQL keeps
+	// microseconds), so an unchanged rebuild compares equal.
+	now = now.UTC().Truncate(time.Microsecond)
+	whole := ids == nil && len(employees) <= planChunk
+	for chunk := range slices.Chunk(employees, planChunk) {
+		if err := ctx.Err(); err != nil {
+			return report, err
+		}
+		r, err := rebuildChunk(tx, ctxt, chunk, whole, cause, now)
+		report.Employees += r.Employees
+		report.Changed += r.Changed
+		report.Skipped += r.Skipped
+		if err != nil {
+			return report, err
+		}
+	}
+	return report, nil
+}
+
+// planContext is what every plan of a tenant is built from besides the
+// employee's own data: the company relevance and retired competencies of
+// the latest library, and the tailored frameworks by role (read lazily, once
+// per role).
+type planContext struct {
+	tx         *store.Tx
+	relevance  map[string]float64
+	retired    map[string]bool
+	frameworks map[string]frameworkResult
+}
+
+type frameworkResult struct {
+	tailored frameworks.Tailored
+	err      error
+}
+
+// loadPlanContext reads the latest library's competency statuses and
+// relevance. A tenant without a library, or whose library content is not a
+// library (yet), plans with default relevance and nothing retired.
+func loadPlanContext(tx *store.Tx) (*planContext, error) {
+	c := &planContext{tx: tx, frameworks: map[string]frameworkResult{}}
+	v, err := tx.LatestLibrary()
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return c, nil
+	case err != nil:
+		return nil, err
+	}
+	var lib struct {
+		Competencies []struct {
+			Slug      string         `json:"slug"`
+			Status    library.Status `json:"status"`
+			Relevance *float64       `json:"relevance"`
+		} `json:"competencies"`
+	}
+	if json.Unmarshal(v.Content, &lib) != nil {
+		return c, nil
+	}
+	c.relevance = make(map[string]float64, len(lib.Competencies))
+	c.retired = map[string]bool{}
+	for _, comp := range lib.Competencies {
+		if comp.Relevance != nil {
+			c.relevance[comp.Slug] = *comp.Relevance
+		}
+		if comp.Status == library.StatusRetired {
+			c.retired[comp.Slug] = true
+		}
+	}
+	return c, nil
+}
+
+// framework returns the tailored framework of role, asking frameworks.For
+// once per role.
+func (c *planContext) framework(role string) (frameworks.Tailored, error) {
+	if r, ok := c.frameworks[role]; ok {
+		return r.tailored, r.err
+	}
+	t, err := frameworks.For(c.tx, role)
+	c.frameworks[role] = frameworkResult{t, err}
+	return t, err
+}
+
+// rebuildChunk rebuilds the plans of employees (sorted by id) with one
+// statement to lock their plans, one to read them, one to read their
+// results, and batched writes of the changed ones. whole says employees are
+// all of the tenant's, so the reads need no id list.
+func rebuildChunk(tx *store.Tx, c *planContext, employees []store.Employee, whole bool, cause string, now time.Time) (RebuildReport, error) {
+	report := RebuildReport{Employees: len(employees)}
+	var ids []uuid.UUID // nil: the whole tenant
+	if !whole {
+		ids = make([]uuid.UUID, len(employees))
+		for i, e := range employees {
+			ids[i] = e.ID
+		}
+	}
+	previous, err := tx.CurrentPlans(ids, false) // locked by RebuildPlans
+	if err != nil {
+		return report, err
+	}
+	results, err := tx.LatestResultsByEmployee(ids)
+	if err != nil {
+		return report, err
+	}
+	var changed []plan.Plan
+	for _, e := range employees {
+		if !e.Tier.Valid() {
+			report.Skipped++
+			continue
+		}
+		f, err := c.framework(e.RoleSlug)
+		if errors.Is(err, frameworks.ErrUnknownRole) {
+			report.Skipped++
+			continue
+		}
+		if err != nil {
+			return report, err
+		}
+		res := results[e.ID]
+		in := plan.Input{
+			EmployeeID: e.ID.String(),
+			Framework:  f.Framework,
+			Tier:       e.Tier,
+			TargetTier: e.TargetTier,
+			Results:    res.Current,
+			Relevance:  c.relevance,
+			Retired:    c.retired,
+			Basis:      plan.Basis{LibraryVersion: f.LibraryVersion, AssessmentID: res.AssessmentID},
+			Now:        now,
+		}
+		if prev, ok := previous[e.ID]; ok {
+			in.Previous = &prev
+		}
+		if p := plan.Build(in); p.Changed {
+			changed = append(changed, p)
+		}
+	}
+	if len(changed) == 0 {
+		return report, nil
+	}
+	if err := tx.SavePlans(changed); err != nil {
+		return report, err
+	}
+	if err := tx.EmitPlansUpdated(changed, cause); err != nil {
+		return report, err
+	}
+	report.Changed = len(changed)
+	return report, nil
+}
