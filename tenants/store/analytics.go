@@ -399,8 +399,16 @@ const latestResultsSQL = `SELECT r.employee_id, r.assessment_id, r.scored_at, r.
 			FROM assessment_results WHERE tenant_id = ?%s) ranked
 		WHERE rn = 1) latest
 		ON latest.employee_id = r.employee_id AND latest.assessment_id = r.assessment_id
-	WHERE r.tenant_id = ?
+	WHERE r.tenant_id = ?%s
 	ORDER BY r.employee_id, r.competency_slug`
+
+// outerArgs are the arguments of latestResultsSQL's outer condition.
+func outerArgs(tenant string, chunk []string) []any {
+	if chunk == nil {
+		return []any{tenant}
+	}
+	return []any{tenant, chunk}
+}
 
 // sourceContributions computes the contributions of the given employees
 // (every employee of the tenant when ids is nil) from the source tables;
@@ -409,9 +417,9 @@ func (tx *Tx) sourceContributions(ids []uuid.UUID) (map[uuid.UUID]contribution, 
 	out := map[uuid.UUID]contribution{}
 	t := tx.tenant.String()
 	for chunk := range tx.idChunks(ids) {
-		filter, args := "", []any{t}
+		filter, outer, args := "", "", []any{t}
 		if chunk != nil {
-			filter, args = " AND employee_id IN ?", append(args, chunk)
+			filter, outer, args = " AND employee_id IN ?", " AND r.employee_id IN ?", append(args, chunk)
 		}
 		var emps []sourceEmployeeRow
 		q := tx.db.Model(&employeeRow{}).Select("id", "team", "role_slug").Where("tenant_id = ?", t)
@@ -429,7 +437,7 @@ func (tx *Tx) sourceContributions(ids []uuid.UUID) (map[uuid.UUID]contribution, 
 			out[id] = contribution{present: true, AnalyticsEmployee: AnalyticsEmployee{EmployeeID: id, Team: e.Team, RoleSlug: e.RoleSlug}}
 		}
 		var results []sourceResultRow
-		if err := tx.db.Raw(fmt.Sprintf(latestResultsSQL, filter), append(args, t)...).Scan(&results).Error; err != nil {
+		if err := tx.db.Raw(fmt.Sprintf(latestResultsSQL, filter, outer), append(args, outerArgs(t, chunk)...)...).Scan(&results).Error; err != nil {
 			return nil, fmt.Errorf("analytics source results: %w", err)
 		}
 		for _, r := range results {
