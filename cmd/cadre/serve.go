@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/cadrehq/cadre/domain/text/analysis"
 	"github.com/cadrehq/cadre/events"
 	"github.com/cadrehq/cadre/tenants/api"
 	"github.com/cadrehq/cadre/tenants/auth"
@@ -111,6 +112,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 		wg.Go(func() { store.ListenOutbox(ctx, cfg.DatabaseURL, relay.Wake, log) })
 	}
 	if r.workers {
+		// Parse the embedded ESCO vocabulary now, not in the first library
+		// build (about half a second).
+		wg.Go(func() { analysis.ESCO() })
 		runner := workers.NewRunner(bus, st, log, reg)
 		wg.Go(func() {
 			if err := runner.Run(ctx, workers.All()...); err != nil {
