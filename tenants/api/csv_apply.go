@@ -179,7 +179,7 @@ func (s *Server) importEmployees(ctx context.Context, in *ImportInput) (*ImportO
 	if err != nil {
 		return nil, s.fail(ctx, "import employees", err)
 	}
-	all := append(lineErrs, plan.errors...)
+	all := append(append([]ImportLineError{}, lineErrs...), plan.errors...)
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Line < all[j].Line })
 	out := &ImportOutput{Status: http.StatusOK}
 	out.Body.Rows = len(rows)
