@@ -197,7 +197,7 @@ func (s *Server) getHeatmap(ctx context.Context, in *HeatmapInput) (*HeatmapOutp
 		dim = store.DimensionRole
 	default: // huma's enum check answers first; this is the backstop
 		return nil, problem(http.StatusUnprocessableEntity, "validation", "by must be team or role",
-			&huma.ErrorDetail{Location: "query.by", Message: "expected value to be one of \"team, role\"", Value: abbreviate(in.By, 40)})
+			&huma.ErrorDetail{Location: "query.by", Message: "expected value to be one of \"team, role\"", Value: truncate(in.By, 40)})
 	}
 	var cells []store.AnalyticsCell
 	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {

@@ -2,13 +2,10 @@ package api_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -16,11 +13,9 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/cadrehq/cadre/events"
 	"github.com/cadrehq/cadre/tenants"
-	"github.com/cadrehq/cadre/tenants/api"
 	"github.com/cadrehq/cadre/tenants/auth"
 	"github.com/cadrehq/cadre/tenants/store/storetest"
 	"github.com/cadrehq/cadre/workers"
@@ -40,40 +35,8 @@ type scoringRig struct {
 
 func newScoringRig(b *testing.B, db storetest.DB, employees int, ws ...workers.Worker) *scoringRig {
 	b.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	log := slog.New(slog.DiscardHandler)
-	emb, err := events.StartEmbedded(events.EmbeddedConfig{StoreDir: b.TempDir()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	nc, err := emb.Connect()
-	if err != nil {
-		b.Fatal(err)
-	}
-	bus, err := events.NewBus(ctx, nc, events.StreamConfig{Logger: log})
-	if err != nil {
-		b.Fatal(err)
-	}
-	relay, err := events.NewRelay(events.RelayConfig{Outbox: db.Store.Outbox(), Publisher: bus, Logger: log, Poll: 200 * time.Millisecond})
-	if err != nil {
-		b.Fatal(err)
-	}
-	db.Store.OnCommit(relay.Wake)
-	var wg sync.WaitGroup
-	wg.Go(func() { _ = relay.Run(ctx) })
-	runner := workers.NewRunner(bus, db.Store, log, nil)
-	if len(ws) == 0 {
-		ws = workers.All()
-	}
-	wg.Go(func() { _ = runner.Run(ctx, ws...) })
-	verifier, err := auth.New(ctx, auth.Config{Secret: testSecret})
-	if err != nil {
-		b.Fatal(err)
-	}
-	reg := prometheus.NewRegistry()
-	srv := httptest.NewServer(api.New(api.Config{Store: db.Store, Verifier: verifier, Bus: bus, Logger: log,
-		Limits: api.Limits{RatePerSecond: -1}, Registerer: reg, Gatherer: reg}).Handler())
-	r := &scoringRig{b: b, url: srv.URL, scored: map[string]chan time.Time{}}
+	stack := startBenchStack(b, db, ws...)
+	r := &scoringRig{b: b, url: stack.url, scored: map[string]chan time.Time{}}
 	mint := func(p tenants.Principal) string {
 		tok, err := auth.Mint(testSecret, p, "cadre", "cadre-api", time.Hour, time.Now())
 		if err != nil {
@@ -81,9 +44,9 @@ func newScoringRig(b *testing.B, db storetest.DB, employees int, ws ...workers.W
 		}
 		return tok
 	}
-	r.tenant = benchTenant(b, srv.URL, mint(tenants.Principal{Subject: "ops", Roles: []tenants.Role{tenants.RolePlatformAdmin}}))
+	r.tenant = benchTenant(b, stack.url, mint(tenants.Principal{Subject: "ops", Roles: []tenants.Role{tenants.RolePlatformAdmin}}))
 	r.admin = mint(tenants.Principal{Subject: "admin", Tenant: r.tenant, Roles: []tenants.Role{tenants.RoleAdmin}})
-	sub, err := nc.Subscribe("cadre."+r.tenant.String()+".assessment.scored", func(m *nats.Msg) {
+	sub, err := stack.nc.Subscribe("cadre."+r.tenant.String()+".assessment.scored", func(m *nats.Msg) {
 		now := time.Now()
 		ev, err := events.Parse(m.Data)
 		if err != nil {
@@ -94,14 +57,7 @@ func newScoringRig(b *testing.B, db storetest.DB, employees int, ws ...workers.W
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() {
-		_ = sub.Unsubscribe()
-		srv.Close()
-		cancel()
-		wg.Wait()
-		nc.Close()
-		emb.Shutdown()
-	})
+	b.Cleanup(func() { _ = sub.Unsubscribe() })
 	var csv strings.Builder
 	csv.WriteString("subject,name,role,tier\n")
 	for i := range employees {
@@ -207,8 +163,8 @@ func BenchmarkSubmitToScored(b *testing.B) {
 			lats = append(lats, r.wait(id).Sub(start))
 		}
 		slices.Sort(lats)
-		b.ReportMetric(float64(percentileOf(lats, 0.50).Microseconds())/1000, "p50-ms")
-		b.ReportMetric(float64(percentileOf(lats, 0.99).Microseconds())/1000, "p99-ms")
+		b.ReportMetric(float64(percentile(lats, 0.50).Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(percentile(lats, 0.99).Microseconds())/1000, "p99-ms")
 	})
 }
 
@@ -264,13 +220,4 @@ func benchScoredThroughput(b *testing.B, set string) {
 		}
 		b.ReportMetric(float64(total)/elapsed.Seconds(), "scored/s")
 	})
-}
-
-// percentileOf returns the p-quantile of sorted durations.
-func percentileOf(sorted []time.Duration, p float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	i := int(p * float64(len(sorted)-1))
-	return sorted[i]
 }

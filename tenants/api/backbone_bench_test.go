@@ -26,13 +26,14 @@ import (
 
 // benchStack is Cadre in-process for benchmarks, wired as newEnv wires it
 // (newEnv needs a *testing.T): embedded NATS, relay woken at commit,
-// workers.All(), the janitor and the API on a real listener.
+// the given workers (default workers.All()), the janitor and the API on a
+// real listener.
 type benchStack struct {
 	url string
 	nc  *nats.Conn
 }
 
-func startBenchStack(tb testing.TB, db storetest.DB) benchStack {
+func startBenchStack(tb testing.TB, db storetest.DB, ws ...workers.Worker) benchStack {
 	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	log := slog.New(slog.DiscardHandler)
@@ -56,7 +57,10 @@ func startBenchStack(tb testing.TB, db storetest.DB) benchStack {
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = relay.Run(ctx) })
 	runner := workers.NewRunner(bus, db.Store, log, nil)
-	wg.Go(func() { _ = runner.Run(ctx, workers.All()...) })
+	if len(ws) == 0 {
+		ws = workers.All()
+	}
+	wg.Go(func() { _ = runner.Run(ctx, ws...) })
 	wg.Go(func() { _ = workers.RunJanitor(ctx, bus, log) })
 	verifier, err := auth.New(ctx, auth.Config{Secret: testSecret})
 	if err != nil {
@@ -151,8 +155,8 @@ func benchUploadToRebuilt(b *testing.B, db storetest.DB) {
 		lat = append(lat, time.Since(start))
 	}
 	slices.Sort(lat)
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
-	b.ReportMetric(float64(lat[(len(lat)*99+99)/100-1].Microseconds())/1000, "p99_ms")
+	b.ReportMetric(float64(percentile(lat, 0.50).Microseconds())/1000, "p50_ms")
+	b.ReportMetric(float64(percentile(lat, 0.99).Microseconds())/1000, "p99_ms")
 	if got := contextRevision(b, db, tenant); got != rev {
 		b.Fatalf("context revision %d after %d uploads: the waits did not match the uploads", got, rev)
 	}

@@ -64,7 +64,7 @@ func parseTier(s string) (competency.Tier, error) {
 	t, err := competency.ParseTier(s)
 	if err != nil {
 		return 0, problem(http.StatusBadRequest, "invalid-tier", "unknown tier "+quote(s)+"; valid tiers: entry, mid, senior",
-			&huma.ErrorDetail{Location: "query.tier", Message: "valid values: entry, mid, senior", Value: abbreviate(s, 40)})
+			&huma.ErrorDetail{Location: "query.tier", Message: "valid values: entry, mid, senior", Value: truncate(s, 40)})
 	}
 	return t, nil
 }
@@ -79,7 +79,7 @@ func (s *Server) getFramework(ctx context.Context, in *TailoredFrameworkInput) (
 		return nil, err
 	}
 	if !competency.ValidSlug(in.Role) {
-		return nil, problem(http.StatusNotFound, "", "no role "+quote(abbreviate(in.Role, 80)))
+		return nil, problem(http.StatusNotFound, "", "no role "+quote(truncate(in.Role, 80)))
 	}
 	var out TailoredFrameworkBody
 	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {

@@ -209,7 +209,7 @@ func (s *Server) createCompetency(ctx context.Context, in *CreateCompetencyInput
 	}
 	if !competency.ValidSlug(slug) {
 		return nil, problem(http.StatusUnprocessableEntity, "validation", "slug "+quote(slug)+" is not a slug: lowercase letters and digits in words joined by single hyphens, at most 64 characters",
-			&huma.ErrorDetail{Location: "body.slug", Message: "invalid slug", Value: abbreviate(slug, 80)})
+			&huma.ErrorDetail{Location: "body.slug", Message: "invalid slug", Value: truncate(slug, 80)})
 	}
 	o := library.Override{Slug: slug, Custom: true, Name: strings.TrimSpace(in.Body.Name), Category: cat,
 		Description: strings.TrimSpace(in.Body.Description), Pinned: in.Body.Pinned}
@@ -255,7 +255,7 @@ func (s *Server) patchCompetency(ctx context.Context, in *PatchCompetencyInput) 
 	}
 	slug := in.Slug
 	if !competency.ValidSlug(slug) {
-		return nil, problem(http.StatusNotFound, "", "no competency "+quote(abbreviate(slug, 80)))
+		return nil, problem(http.StatusNotFound, "", "no competency "+quote(truncate(slug, 80)))
 	}
 	b := in.Body
 	if b.Status == nil && b.Name == nil && b.Description == nil && b.Descriptors == nil && b.Pinned == nil {
@@ -310,7 +310,7 @@ func patchOverride(o library.Override, built library.Competency, inLibrary bool,
 			o.Status = library.StatusRetired
 		default:
 			return o, nil, problem(http.StatusUnprocessableEntity, "validation", "status must be active or retired",
-				&huma.ErrorDetail{Location: "body.status", Message: "valid values: active, retired", Value: abbreviate(*status, 40)})
+				&huma.ErrorDetail{Location: "body.status", Message: "valid values: active, retired", Value: truncate(*status, 40)})
 		}
 	}
 	edited := false

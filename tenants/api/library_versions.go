@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -86,17 +85,9 @@ func parseVersion(s, where string) (int, error) {
 	n, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil || n < 1 {
 		return 0, problem(http.StatusBadRequest, "invalid-version", where+" must be a version number (1, 2, …)",
-			&huma.ErrorDetail{Location: where, Message: "want a positive integer", Value: abbreviate(s, 40)})
+			&huma.ErrorDetail{Location: where, Message: "want a positive integer", Value: truncate(s, 40)})
 	}
 	return n, nil
-}
-
-// abbreviate shortens s to at most n runes for a problem detail.
-func abbreviate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
 }
 
 // versionCursor and parseVersionCursor make the opaque cursor of the

@@ -141,8 +141,8 @@ func BenchmarkStream(b *testing.B) {
 			elapsed := time.Since(start)
 			b.StopTimer()
 			slices.Sort(all)
-			b.ReportMetric(float64(streamPercentile(all, 0.50).Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64(streamPercentile(all, 0.99).Microseconds())/1000, "p99-ms")
+			b.ReportMetric(float64(percentile(all, 0.50).Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(percentile(all, 0.99).Microseconds())/1000, "p99-ms")
 			b.ReportMetric(float64(len(all))/elapsed.Seconds(), "deliveries/s")
 		})
 	}
@@ -194,13 +194,4 @@ func benchReadStream(body io.ReadCloser, lats chan<- time.Duration) {
 		}
 		lats <- now.Sub(ev.Time)
 	}
-}
-
-// streamPercentile is the nearest-rank percentile p (0 < p ≤ 1) of sorted.
-func streamPercentile(sorted []time.Duration, p float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	i := int(float64(len(sorted))*p+0.999999) - 1
-	return sorted[min(max(i, 0), len(sorted)-1)]
 }
