@@ -166,7 +166,7 @@ func (s *Server) getCompetencyAnalytics(ctx context.Context, _ *struct{}) (*Comp
 		cells  []store.AnalyticsCell
 		totals store.AnalyticsTotals
 	)
-	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
+	err = s.cfg.Store.InTenantSnapshot(ctx, p.Tenant, func(tx *store.Tx) error {
 		if cells, err = tx.AnalyticsCells(store.DimensionAll); err != nil {
 			return err
 		}
@@ -200,7 +200,7 @@ func (s *Server) getHeatmap(ctx context.Context, in *HeatmapInput) (*HeatmapOutp
 			&huma.ErrorDetail{Location: "query.by", Message: "expected value to be one of \"team, role\"", Value: truncate(in.By, 40)})
 	}
 	var cells []store.AnalyticsCell
-	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
+	err = s.cfg.Store.InTenantSnapshot(ctx, p.Tenant, func(tx *store.Tx) error {
 		cells, err = tx.AnalyticsCells(dim)
 		return err
 	})
@@ -237,7 +237,7 @@ func (s *Server) getPlanAnalytics(ctx context.Context, _ *struct{}) (*PlanAnalyt
 		return nil, err
 	}
 	var t store.AnalyticsTotals
-	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
+	err = s.cfg.Store.InTenantSnapshot(ctx, p.Tenant, func(tx *store.Tx) error {
 		t, err = tx.AnalyticsTotals()
 		return err
 	})
@@ -260,7 +260,7 @@ func (s *Server) getAssessmentAnalytics(ctx context.Context, _ *struct{}) (*Asse
 		c store.AssessmentCompletion
 		t store.AnalyticsTotals
 	)
-	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
+	err = s.cfg.Store.InTenantSnapshot(ctx, p.Tenant, func(tx *store.Tx) error {
 		if c, err = tx.AssessmentCompletion(); err != nil {
 			return err
 		}

@@ -35,7 +35,7 @@ func scopeTx(s *Store, ctx context.Context, scope tenants.ID, fn func(tx *Tx) er
 	if scope.IsZero() {
 		// Platform requests keep their keys under the nil tenant, which no
 		// tenant can name.
-		return s.inScope(ctx, "00000000-0000-0000-0000-000000000000", fn)
+		return s.inScope(ctx, "00000000-0000-0000-0000-000000000000", nil, fn)
 	}
 	return s.InTenant(ctx, scope, fn)
 }

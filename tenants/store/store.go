@@ -183,12 +183,27 @@ func (s *Store) InTenant(ctx context.Context, tenant tenants.ID, fn func(tx *Tx)
 	if tenant.IsZero() {
 		return fmt.Errorf("tenant transaction: %w", ErrNoTenant)
 	}
-	return s.inScope(ctx, tenant.String(), fn)
+	return s.inScope(ctx, tenant.String(), nil, fn)
+}
+
+// InTenantSnapshot is InTenant for readers that make several queries and
+// need them to agree (aggregates and their totals): on PostgreSQL a
+// read-only REPEATABLE READ transaction, so every statement sees the same
+// snapshot; SQLite's read transactions already do.
+func (s *Store) InTenantSnapshot(ctx context.Context, tenant tenants.ID, fn func(tx *Tx) error) error {
+	if tenant.IsZero() {
+		return fmt.Errorf("tenant transaction: %w", ErrNoTenant)
+	}
+	var opts *sql.TxOptions
+	if s.dialect == Postgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	return s.inScope(ctx, tenant.String(), opts, fn)
 }
 
 // inScope runs fn in a transaction scoped to the tenant_id scope (a tenant,
 // or the nil UUID for platform idempotency keys).
-func (s *Store) inScope(ctx context.Context, scope string, fn func(tx *Tx) error) error {
+func (s *Store) inScope(ctx context.Context, scope string, opts *sql.TxOptions, fn func(tx *Tx) error) error {
 	tenant, _ := tenants.ParseID(scope)
 	var emitted int
 	err := s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
@@ -203,7 +218,7 @@ func (s *Store) inScope(ctx context.Context, scope string, fn func(tx *Tx) error
 		}
 		emitted = tx.emitted
 		return nil
-	})
+	}, opts)
 	if err != nil {
 		return translate(err)
 	}
