@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -228,9 +231,10 @@ func (c *planContext) framework(role string) (frameworks.Tailored, error) {
 }
 
 // rebuildChunk rebuilds the plans of employees (sorted by id) with one
-// statement to lock their plans, one to read them, one to read their
-// results, and batched writes of the changed ones. whole says employees are
-// all of the tenant's, so the reads need no id list.
+// statement to read their plans, one to read their results, and batched
+// writes of the changed ones. whole says employees are all of the tenant's,
+// so the reads need no id list. The plans are built and encoded on up to
+// GOMAXPROCS goroutines.
 func rebuildChunk(tx *store.Tx, c *planContext, employees []store.Employee, whole bool, cause string, now time.Time) (RebuildReport, error) {
 	report := RebuildReport{Employees: len(employees)}
 	var ids []uuid.UUID // nil: the whole tenant
@@ -240,7 +244,7 @@ func rebuildChunk(tx *store.Tx, c *planContext, employees []store.Employee, whol
 			ids[i] = e.ID
 		}
 	}
-	previous, err := tx.CurrentPlans(ids, false) // locked by RebuildPlans
+	previous, err := tx.PreviousPlans(ids) // locked by RebuildPlans
 	if err != nil {
 		return report, err
 	}
@@ -248,8 +252,9 @@ func rebuildChunk(tx *store.Tx, c *planContext, employees []store.Employee, whol
 	if err != nil {
 		return report, err
 	}
-	var changed []plan.Plan
-	for _, e := range employees {
+	// The frameworks first, on this goroutine: they are read through tx.
+	inputs := make([]*plan.Input, len(employees))
+	for i, e := range employees {
 		if !e.Tier.Valid() {
 			report.Skipped++
 			continue
@@ -263,7 +268,7 @@ func rebuildChunk(tx *store.Tx, c *planContext, employees []store.Employee, whol
 			return report, err
 		}
 		res := results[e.ID]
-		in := plan.Input{
+		inputs[i] = &plan.Input{
 			EmployeeID: e.ID.String(),
 			Framework:  f.Framework,
 			Tier:       e.Tier,
@@ -274,22 +279,127 @@ func rebuildChunk(tx *store.Tx, c *planContext, employees []store.Employee, whol
 			Basis:      plan.Basis{LibraryVersion: f.LibraryVersion, AssessmentID: res.AssessmentID},
 			Now:        now,
 		}
-		if prev, ok := previous[e.ID]; ok {
-			in.Previous = &prev
-		}
-		if p := plan.Build(in); p.Changed {
-			changed = append(changed, p)
-		}
 	}
-	if len(changed) == 0 {
-		return report, nil
+	built := make([]*store.EncodedPlan, len(employees))
+	build := func(i int) error {
+		in := inputs[i]
+		if in == nil {
+			return nil
+		}
+		prev, hasPrev := previous[employees[i].ID]
+		if hasPrev {
+			in.Previous = &prev.Plan
+		}
+		p := plan.Build(*in)
+		if !p.Changed {
+			return nil
+		}
+		if hasPrev {
+			if err := prev.Complete(&p); err != nil {
+				return err
+			}
+		}
+		enc, err := tx.EncodePlan(p)
+		if err != nil {
+			return err
+		}
+		// The previous plan was read without the actions of its open
+		// items, so Build cannot tell an unchanged plan: the bytes can.
+		if hasPrev && enc.Same(prev) {
+			return nil
+		}
+		if enc, err = tx.WithEvent(enc, cause); err != nil {
+			return err
+		}
+		built[i] = &enc
+		return nil
 	}
-	if err := tx.SavePlans(changed); err != nil {
+	// Built on other goroutines while the database writes what was built.
+	w := tx.PlanWriter()
+	changed := 0
+	err = pipeline(len(employees), buildRange, build, func(from, to int) error {
+		for i, e := range built[from:to] {
+			if e == nil {
+				continue
+			}
+			if err := w.Add(*e); err != nil {
+				return err
+			}
+			built[from+i] = nil // written: the writer holds what it still needs
+			changed++
+		}
+		return nil
+	})
+	if err == nil {
+		err = w.Close()
+	}
+	if err != nil {
 		return report, err
 	}
-	if err := tx.EmitPlansUpdated(changed, cause); err != nil {
-		return report, err
-	}
-	report.Changed = len(changed)
+	report.Changed = changed
 	return report, nil
+}
+
+// buildRange is how many employees one goroutine of a rebuild builds at a
+// time, parallelMin the least number of employees worth building on several.
+const (
+	buildRange  = 128
+	parallelMin = 256
+)
+
+// pipeline calls fn(i) for i in [0, n), size at a time in order, on up to
+// GOMAXPROCS goroutines, and after(from, to) on the caller's goroutine for
+// each range as soon as fn is done with it and with the ranges before, so
+// the caller writes while the next ranges are built. With fewer than
+// parallelMin items it runs everything on the caller's goroutine. It
+// returns the first error; after one, after is not called again.
+func pipeline(n, size int, fn func(i int) error, after func(from, to int) error) error {
+	ranges := (n + size - 1) / size
+	workers := min(runtime.GOMAXPROCS(0), ranges)
+	if n < parallelMin || workers <= 1 {
+		for i := range n {
+			if err := fn(i); err != nil {
+				return err
+			}
+		}
+		if n == 0 {
+			return nil
+		}
+		return after(0, n)
+	}
+	done := make([]chan error, ranges)
+	for k := range done {
+		done[k] = make(chan error, 1)
+	}
+	var (
+		next atomic.Int64
+		stop atomic.Bool
+		wg   sync.WaitGroup
+	)
+	defer wg.Wait()
+	defer stop.Store(true)
+	for range workers {
+		wg.Go(func() {
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= ranges || stop.Load() {
+					return
+				}
+				var err error
+				for i := k * size; i < min(n, (k+1)*size) && err == nil; i++ {
+					err = fn(i)
+				}
+				done[k] <- err
+			}
+		})
+	}
+	for k := range ranges {
+		if err := <-done[k]; err != nil {
+			return err
+		}
+		if err := after(k*size, min(n, (k+1)*size)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -283,15 +283,33 @@ func (tx *Tx) EmitBatch(pending []PendingEvent) error {
 	now := time.Now()
 	rows := make([]outboxRow, 0, len(pending))
 	for _, p := range pending {
-		ev, err := events.New(tx.tenant, p.Type, p.Resource, p.Data, now)
+		r, err := tx.outboxRowOf(p, now)
 		if err != nil {
-			return fmt.Errorf("emit %s: %w", p.Type, err)
+			return err
 		}
-		payload, err := json.Marshal(ev)
-		if err != nil {
-			return fmt.Errorf("emit %s: %w", p.Type, err)
-		}
-		rows = append(rows, outboxRow{TenantID: tx.tenant.String(), ID: ev.ID, Subject: ev.Subject(), Type: string(p.Type), Payload: payload, CreatedAt: ev.Time})
+		rows = append(rows, r)
+	}
+	return tx.insertOutbox(rows)
+}
+
+// outboxRowOf makes the outbox row of p at now. It may run on any
+// goroutine.
+func (tx *Tx) outboxRowOf(p PendingEvent, now time.Time) (outboxRow, error) {
+	ev, err := events.New(tx.tenant, p.Type, p.Resource, p.Data, now)
+	if err != nil {
+		return outboxRow{}, fmt.Errorf("emit %s: %w", p.Type, err)
+	}
+	payload, err := json.Marshal(ev)
+	if err != nil {
+		return outboxRow{}, fmt.Errorf("emit %s: %w", p.Type, err)
+	}
+	return outboxRow{TenantID: tx.tenant.String(), ID: ev.ID, Subject: ev.Subject(), Type: string(p.Type), Payload: payload, CreatedAt: ev.Time}, nil
+}
+
+// insertOutbox inserts rows, eventBatch per statement.
+func (tx *Tx) insertOutbox(rows []outboxRow) error {
+	if len(rows) == 0 {
+		return nil
 	}
 	if err := tx.db.Omit("seq").CreateInBatches(rows, eventBatch).Error; err != nil {
 		return fmt.Errorf("emit events: %w", err)

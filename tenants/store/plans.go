@@ -2,11 +2,13 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -256,15 +258,77 @@ func (c currentPlanRow) toDocument() (PlanDocument, error) {
 // without a plan are absent. With lock, it first locks them (LockPlans). It
 // reads in one query per lookupBatch ids (one query for the whole tenant).
 func (tx *Tx) CurrentPlans(ids []uuid.UUID, lock bool) (map[uuid.UUID]plan.Plan, error) {
-	if ids != nil && len(ids) == 0 {
-		return map[uuid.UUID]plan.Plan{}, nil
-	}
 	if lock {
 		if err := tx.LockPlans(ids); err != nil {
 			return nil, err
 		}
 	}
-	var rows []planRow
+	return readCurrentPlans(tx, ids, planRow.toPlan)
+}
+
+// PreviousPlan is an employee's current plan as a rebuild reads it (see
+// PreviousPlans): the items not closed come without their actions.
+type PreviousPlan struct {
+	plan.Plan
+	items string       // the stored items JSON
+	open  []rawActions // the actions of the items not closed
+}
+
+// PreviousPlans is CurrentPlans (without lock) for a rebuild, which
+// recomputes the actions of the items not closed: it leaves them out, which
+// saves decoding three quarters of the items' JSON. Build on the result,
+// then Complete the built plan; it is the same as the previous one when
+// EncodedPlan.Same says so (plan.Build's Changed cannot tell, as the
+// previous plan lacks actions).
+func (tx *Tx) PreviousPlans(ids []uuid.UUID) (map[uuid.UUID]PreviousPlan, error) {
+	return readCurrentPlans(tx, ids, func(r planRow) (PreviousPlan, error) {
+		d, err := r.toDocument()
+		if err != nil {
+			return PreviousPlan{}, err
+		}
+		prev := PreviousPlan{Plan: plan.Plan{EmployeeID: d.EmployeeID, Role: d.Role, Tier: d.Tier, TargetTier: d.TargetTier,
+			Version: d.Version, BuiltAt: d.BuiltAt, Basis: d.Basis}, items: r.Items}
+		if prev.Items, prev.open, err = unmarshalItemsForRebuild(d.Items); err != nil {
+			return PreviousPlan{}, fmt.Errorf("plan of %s: items: %w", d.EmployeeID, err)
+		}
+		return prev, nil
+	})
+}
+
+// Complete gives the items of p, a plan built on prev, that were open in
+// prev and are closed in p the actions prev stored for them: plan.Build
+// closes an item as it was, actions included, and prev came without the
+// actions of its open items.
+func (prev PreviousPlan) Complete(p *plan.Plan) error {
+	for i := range p.Items {
+		it := &p.Items[i]
+		if it.Status != plan.Closed || it.Actions != nil {
+			continue
+		}
+		for _, o := range prev.open {
+			if o.id != it.ID {
+				continue
+			}
+			actions, err := decodeActions(o.raw)
+			if err != nil {
+				return fmt.Errorf("plan of %s: item %s: %w", p.EmployeeID, it.ID, err)
+			}
+			it.Actions = actions
+			break
+		}
+	}
+	return nil
+}
+
+// readCurrentPlans reads the current plan rows of the given employees (of
+// every employee of the tenant when ids is nil) and decodes each with
+// decode, while the rest are being read (planDecoder).
+func readCurrentPlans[T any](tx *Tx, ids []uuid.UUID, decode func(planRow) (T, error)) (map[uuid.UUID]T, error) {
+	if ids != nil && len(ids) == 0 {
+		return map[uuid.UUID]T{}, nil
+	}
+	dec := newPlanDecoder(decode)
+	defer dec.stop()
 	for chunk := range tx.idChunks(ids) {
 		q := tx.db.Model(&planRow{}).Joins(headJoin).Where("plans.tenant_id = ?", tx.tenant.String()).
 			Select("plans.tenant_id, plans.employee_id, plans.version, plans.built_at, plans.role, plans.tier, plans.target_tier, plans.basis, plans.items")
@@ -283,7 +347,7 @@ func (tx *Tx) CurrentPlans(ids []uuid.UUID, lock bool) (map[uuid.UUID]plan.Plan,
 				part.Close()
 				return nil, fmt.Errorf("current plans: %w", err)
 			}
-			rows = append(rows, r)
+			dec.add(r)
 		}
 		if err := part.Err(); err != nil {
 			part.Close()
@@ -293,56 +357,100 @@ func (tx *Tx) CurrentPlans(ids []uuid.UUID, lock bool) (map[uuid.UUID]plan.Plan,
 			return nil, fmt.Errorf("current plans: %w", err)
 		}
 	}
-	plans := make([]plan.Plan, len(rows))
-	err := parallel(len(rows), func(i int) (err error) {
-		plans[i], err = rows[i].toPlan()
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[uuid.UUID]plan.Plan, len(rows))
-	for i, r := range rows {
-		id, err := uuid.Parse(r.EmployeeID)
-		if err != nil {
-			return nil, fmt.Errorf("current plans: %w", err)
-		}
-		out[id] = plans[i]
-	}
-	return out, nil
+	return dec.wait()
 }
 
-// parallelMin is the least number of plans worth decoding or encoding on
-// several goroutines.
-const parallelMin = 256
+// decodeBatch is how many plan rows a planDecoder hands to a goroutine at a
+// time.
+const decodeBatch = 64
 
-// parallel calls fn(i) for i in [0, n), on up to GOMAXPROCS goroutines when
-// n is large (JSON of a tenant's plans is tens of MB), and returns the first
-// error.
-func parallel(n int, fn func(i int) error) error {
-	workers := min(runtime.GOMAXPROCS(0), n/parallelMin)
-	if workers <= 1 {
-		for i := range n {
-			if err := fn(i); err != nil {
-				return err
-			}
-		}
-		return nil
+// planDecoder decodes plan rows while they are still being read: rows are
+// handed, decodeBatch at a time, to up to GOMAXPROCS goroutines, started
+// with the second batch, so that a tenant-wide read (tens of MB of JSON)
+// decodes on the other cores while the database sends the rest, and a read
+// of a few plans decodes them on the caller's goroutine.
+type planDecoder[T any] struct {
+	decodeRow func(planRow) (T, error)
+	pending   []planRow
+	jobs      chan []planRow
+	wg        sync.WaitGroup
+	mu        sync.Mutex
+	out       map[uuid.UUID]T
+	err       error
+}
+
+func newPlanDecoder[T any](decode func(planRow) (T, error)) *planDecoder[T] {
+	return &planDecoder[T]{decodeRow: decode, out: map[uuid.UUID]T{}}
+}
+
+// add queues r for decoding.
+func (d *planDecoder[T]) add(r planRow) {
+	d.pending = append(d.pending, r)
+	if len(d.pending) < 2*decodeBatch {
+		return
 	}
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < n; i += workers {
-				if err := fn(i); err != nil {
-					errs[w] = err
-					return
+	if d.jobs == nil {
+		d.jobs = make(chan []planRow, runtime.GOMAXPROCS(0))
+		for range runtime.GOMAXPROCS(0) {
+			d.wg.Go(func() {
+				for batch := range d.jobs {
+					d.decode(batch)
 				}
-			}
-		})
+			})
+		}
 	}
-	wg.Wait()
-	return errors.Join(errs...)
+	d.jobs <- d.pending[:decodeBatch:decodeBatch]
+	d.pending = slices.Clone(d.pending[decodeBatch:])
+}
+
+// decode decodes batch into d.out and keeps the first error.
+func (d *planDecoder[T]) decode(batch []planRow) {
+	type decoded struct {
+		id uuid.UUID
+		v  T
+	}
+	done := make([]decoded, 0, len(batch))
+	var err error
+	for _, r := range batch {
+		var x decoded
+		if x.id, err = uuid.Parse(r.EmployeeID); err != nil {
+			err = fmt.Errorf("current plans: %w", err)
+			break
+		}
+		if x.v, err = d.decodeRow(r); err != nil {
+			break
+		}
+		done = append(done, x)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err != nil && d.err == nil {
+		d.err = err
+	}
+	for _, x := range done {
+		d.out[x.id] = x.v
+	}
+}
+
+// stop ends the goroutines; it is safe to call more than once.
+func (d *planDecoder[T]) stop() {
+	if d.jobs != nil {
+		close(d.jobs)
+		d.jobs = nil
+		d.wg.Wait()
+	}
+}
+
+// wait decodes what is left and returns the decoded rows by employee id,
+// or the first error.
+func (d *planDecoder[T]) wait() (map[uuid.UUID]T, error) {
+	d.decode(d.pending)
+	d.pending = nil
+	d.stop()
+	if d.err != nil {
+		return nil, d.err
+	}
+	return d.out, nil
 }
 
 // LockPlans locks the current plans of the given employees (of every
@@ -412,36 +520,190 @@ func (tx *Tx) PlanHistory(employeeID uuid.UUID, before, limit int) ([]plan.Plan,
 	return out, nil
 }
 
-// SavePlans stores new plan versions and makes them current: the versions
-// with multi-row INSERTs of planBatch rows, the heads with one upsert per
-// headBatch rows. Each plan's Version must be one above the employee's
-// current version (1 for a first plan); a version already taken (a
-// concurrent builder) is ErrConflict.
+// SavePlans stores new plan versions and makes them current (a PlanWriter
+// without events).
 func (tx *Tx) SavePlans(plans []plan.Plan) error {
-	if len(plans) == 0 {
+	w := tx.PlanWriter()
+	for _, p := range plans {
+		e, err := tx.EncodePlan(p)
+		if err != nil {
+			return fmt.Errorf("save plans: %w", err)
+		}
+		if err := w.Add(e); err != nil {
+			return err
+		}
+	}
+	return w.Close()
+}
+
+// EncodedPlan is a plan with its row encoded (EncodePlan), and its
+// plan.updated event when asked for (WithEvent), to be compared with the
+// previous version and saved with a PlanWriter.
+type EncodedPlan struct {
+	Plan  plan.Plan
+	row   planRow
+	event *outboxRow
+}
+
+// EncodePlan encodes p for a PlanWriter. It may run on any goroutine.
+func (tx *Tx) EncodePlan(p plan.Plan) (EncodedPlan, error) {
+	r, err := tx.toPlanRow(p)
+	if err != nil {
+		return EncodedPlan{}, fmt.Errorf("encode plan of %s: %w", p.EmployeeID, err)
+	}
+	return EncodedPlan{Plan: p, row: r}, nil
+}
+
+// WithEvent returns e with its plan.updated event encoded, with the given
+// cause (one of the events.PlanCause constants), for the PlanWriter to
+// record. It may run on any goroutine.
+func (tx *Tx) WithEvent(e EncodedPlan, cause string) (EncodedPlan, error) {
+	ev, err := tx.outboxRowOf(PendingEvent{Type: events.TypePlanUpdated, Resource: e.Plan.EmployeeID, Data: PlanUpdated(e.Plan, cause)}, time.Now())
+	if err != nil {
+		return EncodedPlan{}, err
+	}
+	e.event = &ev
+	return e, nil
+}
+
+// Same reports whether e holds the same content as prev (see
+// plan.Plan.SameContent): the same employee, role and tiers, and the same
+// items JSON byte for byte, which the encoding makes equivalent to equal
+// items.
+func (e EncodedPlan) Same(prev PreviousPlan) bool {
+	return e.Plan.EmployeeID == prev.EmployeeID && e.Plan.Role == prev.Role && e.Plan.Tier == prev.Tier &&
+		e.Plan.TargetTier == prev.TargetTier && e.row.Items == prev.items
+}
+
+// PlanWriter stores new plan versions, makes them current and records
+// their events: the versions with multi-row INSERTs of planBatch rows as
+// they are added, the heads (moveHeads) and the events (eventBatch rows per
+// INSERT) on Close. Each plan's Version must be one above the employee's
+// current version (1 for a first plan); a version already taken or a head
+// moved meanwhile (a concurrent builder) is ErrConflict. A PlanWriter is for
+// one goroutine.
+type PlanWriter struct {
+	tx      *Tx
+	pending []planRow
+	heads   []planHeadRow
+	events  []outboxRow
+}
+
+// PlanWriter returns a writer of plan versions in tx.
+func (tx *Tx) PlanWriter() *PlanWriter { return &PlanWriter{tx: tx} }
+
+// Add queues e, writing a batch when planBatch versions are queued.
+func (w *PlanWriter) Add(e EncodedPlan) error {
+	w.pending = append(w.pending, e.row)
+	w.heads = append(w.heads, planHeadRow{TenantID: e.row.TenantID, EmployeeID: e.row.EmployeeID, Version: e.row.Version})
+	if e.event != nil {
+		w.events = append(w.events, *e.event)
+	}
+	if len(w.pending) < planBatch {
 		return nil
 	}
-	rows := make([]planRow, len(plans))
-	heads := make([]planHeadRow, len(plans))
-	err := parallel(len(plans), func(i int) (err error) {
-		rows[i], err = tx.toPlanRow(plans[i])
-		heads[i] = planHeadRow{TenantID: rows[i].TenantID, EmployeeID: rows[i].EmployeeID, Version: rows[i].Version}
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("save plans: %w", err)
+	return w.flush()
+}
+
+func (w *PlanWriter) flush() error {
+	if len(w.pending) == 0 {
+		return nil
 	}
-	if err := tx.db.CreateInBatches(rows, planBatch).Error; err != nil {
+	if err := w.tx.db.Create(w.pending).Error; err != nil {
 		return fmt.Errorf("save plans: %w", translate(err))
 	}
-	err = tx.db.Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "tenant_id"}, {Name: "employee_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"version"}),
-	}).CreateInBatches(heads, headBatch).Error
-	if err != nil {
-		return fmt.Errorf("save plan heads: %w", translate(err))
+	w.pending = w.pending[:0]
+	return nil
+}
+
+// Close writes the versions still queued, moves the heads of every version
+// added and records their events.
+func (w *PlanWriter) Close() error {
+	if err := w.flush(); err != nil {
+		return err
+	}
+	if len(w.heads) == 0 {
+		return nil
+	}
+	if err := w.tx.moveHeads(w.heads); err != nil {
+		return fmt.Errorf("save plan heads: %w", err)
+	}
+	return w.tx.insertOutbox(w.events)
+}
+
+// moveHeads points the employees' heads at the versions of heads: a first
+// version gets a new head; any other moves the head from the version before
+// it, which the head must still be at (else ErrConflict: another builder got
+// there first). On PostgreSQL the moves are one UPDATE with two array
+// parameters however many heads move.
+func (tx *Tx) moveHeads(heads []planHeadRow) error {
+	var (
+		fresh                []planHeadRow
+		moved, movedVersions textArray
+	)
+	for _, h := range heads {
+		if h.Version == 1 {
+			fresh = append(fresh, h)
+			continue
+		}
+		moved = append(moved, h.EmployeeID)
+		movedVersions = append(movedVersions, strconv.Itoa(h.Version))
+	}
+	if len(fresh) > 0 {
+		if err := tx.db.CreateInBatches(fresh, headBatch).Error; err != nil {
+			return translate(err)
+		}
+	}
+	if len(moved) == 0 {
+		return nil
+	}
+	var affected int64
+	if tx.store.dialect == Postgres {
+		res := tx.db.Exec(`UPDATE plan_heads h SET version = m.version
+			FROM unnest(?::uuid[], ?::int[]) AS m (employee_id, version)
+			WHERE h.tenant_id = ? AND h.employee_id = m.employee_id AND h.version = m.version - 1`,
+			moved, movedVersions, tx.tenant.String())
+		if res.Error != nil {
+			return translate(res.Error)
+		}
+		affected = res.RowsAffected
+	} else {
+		for i, id := range moved {
+			v, _ := strconv.Atoi(movedVersions[i])
+			res := tx.db.Model(&planHeadRow{}).Where("tenant_id = ? AND employee_id = ? AND version = ?", tx.tenant.String(), id, v-1).
+				Update("version", v)
+			if res.Error != nil {
+				return translate(res.Error)
+			}
+			affected += res.RowsAffected
+		}
+	}
+	if affected != int64(len(moved)) {
+		return fmt.Errorf("%w: %d of %d plan heads were not at the version before", ErrConflict, int64(len(moved))-affected, len(moved))
 	}
 	return nil
+}
+
+// textArray is a PostgreSQL array parameter in its text form, {a,b,c}, for
+// elements that need no quoting (uuids, numbers). It is a driver.Valuer so
+// that gorm passes it as one parameter instead of expanding the slice.
+type textArray []string
+
+// Value implements driver.Valuer.
+func (a textArray) Value() (driver.Value, error) {
+	n := 2 + len(a)
+	for _, e := range a {
+		n += len(e)
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '{')
+	for i, e := range a {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, e...)
+	}
+	return string(append(b, '}')), nil
 }
 
 // UpdatePlanItems rewrites the items of the employee's current version in
@@ -595,101 +857,4 @@ func PlanUpdated(p plan.Plan, cause string) events.PlanUpdated {
 	return events.PlanUpdated{EmployeeID: p.EmployeeID, Version: p.Version, TargetTier: p.TargetTier.String(),
 		LibraryVersion: p.Basis.LibraryVersion, AssessmentID: p.Basis.AssessmentID, Items: len(p.Items), Open: p.Open(),
 		Closed: closed, Cause: cause}
-}
-
-// storedItem mirrors plan.Item's JSON with plain fields. Encoding and
-// decoding it is markedly faster than plan.Item's, whose levels and kinds
-// have their own (nested) JSON methods, and a tenant-wide rebuild decodes
-// and encodes tens of MB of items. The JSON is the same byte for byte.
-type storedItem struct {
-	ID             string         `json:"id"`
-	CompetencySlug string         `json:"competency_slug"`
-	CurrentLevel   int            `json:"current_level"`
-	Assessed       bool           `json:"assessed"`
-	TargetLevel    int            `json:"target_level"`
-	Gap            int            `json:"gap"`
-	Priority       float64        `json:"priority"`
-	Actions        []storedAction `json:"actions"`
-	DueDate        time.Time      `json:"due_date"`
-	Status         string         `json:"status"`
-	ClosedReason   string         `json:"closed_reason,omitzero"`
-	Note           string         `json:"note,omitzero"`
-	CreatedAt      time.Time      `json:"created_at"`
-	ClosedAt       time.Time      `json:"closed_at,omitzero"`
-}
-
-type storedAction struct {
-	Kind   string `json:"kind"`
-	Title  string `json:"title"`
-	Detail string `json:"detail"`
-}
-
-// marshalItems is json.Marshal(items) ("[]" for none), through storedItem.
-func marshalItems(items []plan.Item) ([]byte, error) {
-	out := make([]storedItem, len(items))
-	for i, it := range items {
-		for _, l := range []competency.Level{it.CurrentLevel, it.TargetLevel} {
-			if l != 0 && !l.Valid() {
-				return nil, fmt.Errorf("item %s: %w: %d", it.ID, competency.ErrInvalidLevel, l)
-			}
-		}
-		s := storedItem{ID: it.ID, CompetencySlug: it.CompetencySlug, CurrentLevel: int(it.CurrentLevel), Assessed: it.Assessed,
-			TargetLevel: int(it.TargetLevel), Gap: it.Gap, Priority: it.Priority, DueDate: it.DueDate, Status: string(it.Status),
-			ClosedReason: string(it.ClosedReason), Note: it.Note, CreatedAt: it.CreatedAt, ClosedAt: it.ClosedAt}
-		if it.Actions != nil {
-			s.Actions = make([]storedAction, len(it.Actions))
-			for j, a := range it.Actions {
-				if !a.Kind.Valid() {
-					return nil, fmt.Errorf("item %s: %w: %d", it.ID, competency.ErrInvalidActionKind, a.Kind)
-				}
-				s.Actions[j] = storedAction{Kind: a.Kind.String(), Title: a.Title, Detail: a.Detail}
-			}
-		}
-		out[i] = s
-	}
-	return json.Marshal(out)
-}
-
-// unmarshalItems is json.Unmarshal into []plan.Item, through storedItem.
-func unmarshalItems(b []byte) ([]plan.Item, error) {
-	var in []storedItem
-	if err := json.Unmarshal(b, &in); err != nil {
-		return nil, err
-	}
-	if in == nil {
-		return nil, nil
-	}
-	out := make([]plan.Item, len(in))
-	for i, s := range in {
-		it := plan.Item{ID: s.ID, CompetencySlug: s.CompetencySlug, Assessed: s.Assessed, Gap: s.Gap, Priority: s.Priority,
-			DueDate: s.DueDate, Status: plan.Status(s.Status), ClosedReason: plan.ClosedReason(s.ClosedReason), Note: s.Note,
-			CreatedAt: s.CreatedAt, ClosedAt: s.ClosedAt}
-		var err error
-		if it.CurrentLevel, err = storedLevel(s.CurrentLevel); err != nil {
-			return nil, err
-		}
-		if it.TargetLevel, err = storedLevel(s.TargetLevel); err != nil {
-			return nil, err
-		}
-		if s.Actions != nil {
-			it.Actions = make([]competency.Action, len(s.Actions))
-			for j, a := range s.Actions {
-				k, err := competency.ParseActionKind(a.Kind)
-				if err != nil {
-					return nil, err
-				}
-				it.Actions[j] = competency.Action{Kind: k, Title: a.Title, Detail: a.Detail}
-			}
-		}
-		out[i] = it
-	}
-	return out, nil
-}
-
-// storedLevel is competency.Level's JSON decoding: 0 or 1–5.
-func storedLevel(n int) (competency.Level, error) {
-	if n == 0 {
-		return 0, nil
-	}
-	return competency.ParseLevel(n)
 }

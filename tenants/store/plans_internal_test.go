@@ -3,6 +3,9 @@ package store
 import (
 	"bytes"
 	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,5 +60,65 @@ func TestStoredItemsAreItemJSON(t *testing.T) {
 	}
 	if _, err := unmarshalItems([]byte(`[{"actions":[{"kind":"podcast"}]}]`)); err == nil {
 		t.Errorf("unknown action kind: got nil error")
+	}
+}
+
+// TestAppendItemsMatchesEncodingJSON holds the hand-written encoder to
+// encoding/json's output for random items: strings with quotes, control
+// characters, HTML characters, U+2028/U+2029, multi-byte and invalid UTF-8;
+// priorities across the exponent cutoffs; times in other zones.
+func TestAppendItemsMatchesEncodingJSON(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	pieces := []string{"a", "Zz09", " ", "\"", "\\", "/", "<", ">", "&", "\n", "\r", "\t", "\b", "\f", "\x00", "\x01", "\x1f", "\x7f",
+		"é", "日本", "😀", "\u2028", "\u2029", "\xff", "\xe2\x80", "\xed\xa0\x80", "\ufffd"}
+	str := func() string {
+		var s strings.Builder
+		for range rng.IntN(8) {
+			s.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		return s.String()
+	}
+	floats := []float64{0, 1, -1, 0.1, 2.345, 1e-6, 9.99e-7, 1e-7, 1.5e-9, 1e20, 1e21, 123456789.125, -3.25e-8, math.SmallestNonzeroFloat64, math.MaxFloat64}
+	zones := []*time.Location{time.UTC, time.FixedZone("X", 3600), time.FixedZone("Y", -(5*3600 + 30*60))}
+	tm := func() time.Time {
+		if rng.IntN(4) == 0 {
+			return time.Time{}
+		}
+		return time.Unix(rng.Int64N(4e9), rng.Int64N(1e9)).In(zones[rng.IntN(len(zones))])
+	}
+	for n := range 2000 {
+		items := make([]plan.Item, rng.IntN(4))
+		for i := range items {
+			it := plan.Item{ID: str(), CompetencySlug: str(), CurrentLevel: competency.Level(rng.IntN(6)), Assessed: rng.IntN(2) == 0,
+				TargetLevel: competency.Level(rng.IntN(6)), Gap: rng.IntN(9) - 4, Priority: floats[rng.IntN(len(floats))] * float64(1-2*rng.IntN(2)),
+				DueDate: tm(), Status: plan.Status(str()), ClosedReason: plan.ClosedReason(str()), Note: str(), CreatedAt: tm(), ClosedAt: tm()}
+			if k := rng.IntN(4); k > 0 {
+				it.Actions = make([]competency.Action, k-1)
+				for j := range it.Actions {
+					it.Actions[j] = competency.Action{Kind: competency.Course, Title: str(), Detail: str()}
+				}
+			}
+			items[i] = it
+		}
+		want, err := json.Marshal(items)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := marshalItems(items)
+		if err != nil {
+			t.Fatalf("case %d: %v", n, err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("case %d: appendItems\n%q\nencoding/json\n%q", n, got, want)
+		}
+	}
+	if _, err := marshalItems([]plan.Item{{Priority: math.NaN()}}); err == nil {
+		t.Errorf("NaN priority: got nil error")
+	}
+	if _, err := marshalItems([]plan.Item{{DueDate: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}}); err == nil {
+		t.Errorf("year 10000: got nil error")
+	}
+	if _, err := marshalItems([]plan.Item{{TargetLevel: 6}}); err == nil {
+		t.Errorf("level 6: got nil error")
 	}
 }

@@ -148,6 +148,14 @@ func TestPlansStore(t *testing.T) {
 		if !errors.Is(err, store.ErrConflict) {
 			t.Errorf("saving version 2 twice: got %v, want ErrConflict", err)
 		}
+		// So is a version that skips one (the head is not at the version
+		// before): its row is not kept either.
+		annV4 := annV2
+		annV4.Version = 4
+		err = s.InTenant(t.Context(), a, func(tx *store.Tx) error { return tx.SavePlans([]plan.Plan{annV4}) })
+		if !errors.Is(err, store.ErrConflict) {
+			t.Errorf("saving version 4 over version 2: got %v, want ErrConflict", err)
+		}
 
 		inTenant(t, s, a, func(tx *store.Tx) error {
 			got, err := tx.CurrentPlan(ann.ID)
@@ -182,6 +190,10 @@ func TestPlansStore(t *testing.T) {
 			all, err := tx.CurrentPlans(nil, true)
 			if err != nil || len(all) != 0 {
 				t.Errorf("other tenant's current plans: got %d (%v), want 0", len(all), err)
+			}
+			prev, err := tx.PreviousPlans([]uuid.UUID{ann.ID, bob.ID})
+			if err != nil || len(prev) != 0 {
+				t.Errorf("other tenant's previous plans: got %d (%v), want 0", len(prev), err)
 			}
 			hist, err := tx.PlanHistory(ann.ID, 0, 10)
 			if err != nil || len(hist) != 0 {
