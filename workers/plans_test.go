@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -405,6 +406,11 @@ func TestPlanRebuildWaitsForItemUpdate(t *testing.T) {
 	item := v1.Items[0]
 
 	locked, release := make(chan struct{}), make(chan struct{})
+	var releaseOnce sync.Once
+	unlock := func() { releaseOnce.Do(func() { close(release) }) }
+	// A failure below must not leave the update holding the lock: the
+	// rig's cleanup waits for the worker, which waits for the lock.
+	t.Cleanup(unlock)
 	updated := make(chan error, 1)
 	go func() {
 		updated <- db.Store.InTenant(context.Background(), r.a, func(tx *store.Tx) error {
@@ -422,7 +428,11 @@ func TestPlanRebuildWaitsForItemUpdate(t *testing.T) {
 			return tx.UpdatePlanItems(p)
 		})
 	}()
-	<-locked
+	select {
+	case <-locked:
+	case err := <-updated:
+		t.Fatalf("item update ended before it held the lock: %v", err)
+	}
 	// A target change rebuilds the plan; its handler must wait for the lock.
 	ann.TargetTier = competency.TierSenior
 	r.planChange(t, r.a, ann, "target_tier")
@@ -432,7 +442,7 @@ func TestPlanRebuildWaitsForItemUpdate(t *testing.T) {
 			"SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()").Scan(&n)
 		return n > 0, err
 	})
-	close(release)
+	unlock()
 	if err := <-updated; err != nil {
 		t.Fatalf("item update: %v", err)
 	}

@@ -755,7 +755,6 @@ func (tx *Tx) LatestResultsByEmployee(ids []uuid.UUID) (map[uuid.UUID]Results, e
 	if ids != nil && len(ids) == 0 {
 		return out, nil
 	}
-	latest := map[uuid.UUID]time.Time{}
 	for chunk := range tx.idChunks(ids) {
 		filter, args := "", []any{tx.tenant.String()}
 		if chunk != nil {
@@ -779,31 +778,40 @@ func (tx *Tx) LatestResultsByEmployee(ids []uuid.UUID) (map[uuid.UUID]Results, e
 		if err != nil {
 			return nil, fmt.Errorf("latest results: %w", err)
 		}
+		// Rows come ordered by employee: each employee's results are
+		// gathered locally and stored once.
 		var (
 			r      latestResultRow
 			lastID string
 			id     uuid.UUID
+			cur    Results
+			newest time.Time
 		)
+		flush := func() {
+			if lastID != "" {
+				out[id] = cur
+			}
+		}
 		for rows.Next() {
 			if err := rows.Scan(&r.EmployeeID, &r.AssessmentID, &r.CompetencySlug, &r.Score, &r.Level, &r.Confidence, &r.ScoredAt); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("latest results: %w", err)
 			}
-			if r.EmployeeID != lastID { // rows come ordered by employee
+			if r.EmployeeID != lastID {
+				flush()
 				if id, err = uuid.Parse(r.EmployeeID); err != nil {
 					rows.Close()
 					return nil, fmt.Errorf("latest results: %w", err)
 				}
-				lastID = r.EmployeeID
+				lastID, cur, newest = r.EmployeeID, Results{Current: make([]plan.Current, 0, 8)}, r.ScoredAt
+				cur.AssessmentID = r.AssessmentID
+			} else if r.ScoredAt.After(newest) || (r.ScoredAt.Equal(newest) && r.AssessmentID > cur.AssessmentID) {
+				newest, cur.AssessmentID = r.ScoredAt, r.AssessmentID
 			}
-			res := out[id]
-			res.Current = append(res.Current, plan.Current{Slug: r.CompetencySlug, Level: competency.Level(max(0, min(r.Level, 255))),
+			cur.Current = append(cur.Current, plan.Current{Slug: r.CompetencySlug, Level: competency.Level(max(0, min(r.Level, 255))),
 				Score: r.Score, Confidence: r.Confidence})
-			if t, ok := latest[id]; !ok || r.ScoredAt.After(t) || (r.ScoredAt.Equal(t) && r.AssessmentID > res.AssessmentID) {
-				latest[id], res.AssessmentID = r.ScoredAt, r.AssessmentID
-			}
-			out[id] = res
 		}
+		flush()
 		if err := rows.Err(); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("latest results: %w", err)
