@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -69,6 +70,10 @@ type Principal struct {
 	Subject string
 	Tenant  ID
 	Roles   []Role
+	// Expires is when the credential that proved it stops being accepted
+	// (a token's exp plus the tolerated clock skew); zero when not known.
+	// A long-lived response, such as an event stream, ends then.
+	Expires time.Time
 }
 
 // Has reports whether the principal holds any of the given roles.

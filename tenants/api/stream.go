@@ -101,13 +101,17 @@ func (s *Server) streamEvents(ctx context.Context, in *StreamInput) (*huma.Strea
 		defer release()
 		defer cancel()
 		_, w := humago.Unwrap(hctx)
-		s.serveStream(streamCtx, w, p.Tenant, types, replayed)
+		s.serveStream(streamCtx, w, p, types, replayed)
 	}}, nil
 }
 
 // serveStream writes the tenant's events, heartbeats when idle, until the
-// client goes, a write misses its deadline, or the server shuts down.
-func (s *Server) serveStream(ctx context.Context, w http.ResponseWriter, tenant tenants.ID, types map[events.Type]bool, replayed <-chan events.Replayed) {
+// client goes, a write misses its deadline, the server shuts down, or the
+// token that opened the stream expires (the token is checked once, at the
+// start; a client reconnects with a fresh one and Last-Event-ID, and misses
+// nothing).
+func (s *Server) serveStream(ctx context.Context, w http.ResponseWriter, p tenants.Principal, types map[events.Type]bool, replayed <-chan events.Replayed) {
+	tenant := p.Tenant
 	lim := s.cfg.Limits.Stream
 	m := s.streams.metrics
 	sw := newSSEWriter(w, lim.WriteTimeout)
@@ -132,9 +136,21 @@ func (s *Server) serveStream(ctx context.Context, w http.ResponseWriter, tenant 
 	}
 	heartbeat := time.NewTicker(lim.Heartbeat)
 	defer heartbeat.Stop()
+	var expired <-chan time.Time // nil: never
+	if !p.Expires.IsZero() {
+		t := time.NewTimer(time.Until(p.Expires))
+		defer t.Stop()
+		expired = t.C
+	}
 	for {
 		select {
 		case <-ctx.Done():
+			return
+		case <-expired:
+			reason = streamExpired
+			if err := sw.comment("token expired; reconnect with a fresh token and Last-Event-ID"); err != nil {
+				fail(err)
+			}
 			return
 		case <-s.streams.stop:
 			reason = streamShutdown

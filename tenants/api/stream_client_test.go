@@ -75,7 +75,13 @@ type streamServer struct {
 
 func newStreamServer(t testing.TB, e *env, lim api.StreamLimits) *streamServer {
 	t.Helper()
-	verifier, err := auth.New(t.Context(), auth.Config{Secret: testSecret})
+	return newStreamServerAuth(t, e, lim, auth.Config{Secret: testSecret})
+}
+
+// newStreamServerAuth is newStreamServer verifying tokens with cfg.
+func newStreamServerAuth(t testing.TB, e *env, lim api.StreamLimits, cfg auth.Config) *streamServer {
+	t.Helper()
+	verifier, err := auth.New(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

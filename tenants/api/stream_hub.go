@@ -10,10 +10,11 @@ import (
 
 // Reasons a stream ends, the label of cadre_event_stream_closed_total.
 const (
-	streamClientGone = "client_gone" // the client went away (or its context ended)
-	streamSlowClient = "slow_client" // a write missed its deadline: cut off
-	streamShutdown   = "shutdown"    // the server is shutting down
-	streamBusEnded   = "bus_ended"   // the event bus stopped delivering
+	streamClientGone = "client_gone"   // the client went away (or its context ended)
+	streamSlowClient = "slow_client"   // a write missed its deadline: cut off
+	streamShutdown   = "shutdown"      // the server is shutting down
+	streamBusEnded   = "bus_ended"     // the event bus stopped delivering
+	streamExpired    = "token_expired" // the token that opened it expired
 )
 
 // streamHub counts the open event streams of each tenant, to cap them, and
@@ -102,7 +103,7 @@ func newStreamMetrics(reg prometheus.Registerer) *streamMetrics {
 			Name: "cadre_event_stream_foreign_events_total", Help: "Events of another tenant met (and dropped) on a tenant's stream; should stay 0.",
 		}),
 		closed: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "cadre_event_stream_closed_total", Help: "Event streams ended, by reason (client_gone, slow_client, shutdown, bus_ended).",
+			Name: "cadre_event_stream_closed_total", Help: "Event streams ended, by reason (client_gone, slow_client, shutdown, bus_ended, token_expired).",
 		}, []string{"reason"}),
 	}
 	reg.MustRegister(m.open, m.sent, m.refused, m.foreign, m.closed)

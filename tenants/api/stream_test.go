@@ -436,3 +436,46 @@ func waitConsumers(t *testing.T, e *env, tenant tenants.ID, want int) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestStreamTokenExpiry: a stream ends when the token that opened it expires
+// (its exp plus the tolerated skew), with a comment saying why; the client
+// resumes with a fresh token from its last event and misses nothing; the
+// expired token opens nothing.
+func TestStreamTokenExpiry(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	ss := newStreamServerAuth(t, e, api.StreamLimits{Heartbeat: 50 * time.Millisecond}, auth.Config{Secret: testSecret, Leeway: time.Millisecond})
+	tenant, _ := e.createTenant("expiry")
+	short, err := auth.Mint(testSecret, tenants.Principal{Subject: "dashboard", Tenant: tenant, Roles: []tenants.Role{tenants.RoleAnalyst}},
+		"cadre", "cadre-api", 2*time.Second, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := mustOpenStream(t, ss.srv.URL, streamPath, short)
+	first := publishPlanEvents(t, e, tenant, 1, 0)
+	got := c.eventsUntil(hasEventIDs(first))
+	var last string
+	for {
+		f, ok := c.next()
+		if !ok {
+			break
+		}
+		if f.Comment != "" && f.Comment != "keep-alive" {
+			last = f.Comment
+		}
+	}
+	if !isStreamCut(c.err) || !strings.HasPrefix(last, "token expired") {
+		t.Fatalf("stream end: %v, last comment %q; want a clean end after a token-expired comment", c.err, last)
+	}
+	ss.waitMetric(t, `cadre_event_stream_closed_total{reason="token_expired"}`, "1")
+
+	if _, r := openStream(t, ss.srv.URL, streamPath, short); r.Status != http.StatusUnauthorized {
+		t.Errorf("stream with the expired token: got %d, want 401", r.Status)
+	}
+	more := publishPlanEvents(t, e, tenant, 2, 0)
+	resume := "?since=" + strconv.FormatUint(got[len(got)-1].Seq, 10)
+	again := mustOpenStream(t, ss.srv.URL, streamPath+resume, e.token(tenant, "dashboard", tenants.RoleAnalyst))
+	rest := again.eventsUntil(hasEventIDs(more)) // every event published since (TestStreamResume checks there is no gap)
+	if rest[0].Seq <= got[len(got)-1].Seq {
+		t.Errorf("after resuming: first event %v, want one after %v (no repeat)", streamKeys(rest[:1]), streamKeys(got[len(got)-1:]))
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/MicahParks/keyfunc/v3"
 	"github.com/golang-jwt/jwt/v5"
@@ -37,6 +38,7 @@ type Verifier struct {
 	jwks     keyfunc.Keyfunc // nil when no JWKS URL is configured
 	parser   *jwt.Parser
 	maxBytes int
+	leeway   time.Duration
 }
 
 // New returns a Verifier for cfg. With a JWKS URL it fetches the key set
@@ -48,7 +50,7 @@ func New(ctx context.Context, cfg Config) (*Verifier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("new verifier: %w", err)
 	}
-	v := &Verifier{maxBytes: cfg.MaxTokenBytes}
+	v := &Verifier{maxBytes: cfg.MaxTokenBytes, leeway: cfg.Leeway}
 	var methods []string
 	if len(cfg.Secret) > 0 {
 		v.secret = append([]byte(nil), cfg.Secret...)
@@ -86,6 +88,9 @@ func (v *Verifier) Verify(raw string) (tenants.Principal, error) {
 	p, err := c.principal()
 	if err != nil {
 		return tenants.Principal{}, fmt.Errorf("verify token: %w: %w", ErrUnauthenticated, err)
+	}
+	if c.ExpiresAt != nil { // required by the parser
+		p.Expires = c.ExpiresAt.Add(v.leeway)
 	}
 	return p, nil
 }

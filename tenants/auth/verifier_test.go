@@ -10,6 +10,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/auth"
@@ -366,10 +367,26 @@ func TestVerifyAccepts(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Verify() error = %v, want nil", err)
 			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
+			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(tenants.Principal{}, "Expires")); diff != "" {
 				t.Errorf("Verify() principal (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestVerifyExpires: the principal expires when its token does, plus the
+// tolerated clock skew.
+func TestVerifyExpires(t *testing.T) {
+	t.Parallel()
+	f := keys()
+	v := newVerifier(t, auth.Config{Secret: f.secret, Leeway: 10 * time.Second})
+	exp := time.Now().Add(time.Hour).Truncate(time.Second)
+	got, err := v.Verify(sign(t, jwt.SigningMethodHS256, f.secret, "", valid(func(c jwt.MapClaims) { c["exp"] = exp.Unix() })))
+	if err != nil {
+		t.Fatalf("Verify() error = %v", err)
+	}
+	if want := exp.Add(10 * time.Second); !got.Expires.Equal(want) {
+		t.Errorf("Expires = %s, want %s (exp + leeway)", got.Expires, want)
 	}
 }
 
