@@ -32,6 +32,10 @@ type Config struct {
 	// NATSURL (CADRE_NATS_URL): an external NATS 2.10+ server or cluster;
 	// empty starts the embedded server.
 	NATSURL string
+	// MetricsAddr (CADRE_METRICS_ADDR): where `cadre worker` serves /metrics,
+	// /healthz and /readyz; unset, it serves none (serve and api serve them
+	// on HTTPAddr).
+	MetricsAddr string
 	// NATSListen (CADRE_NATS_LISTEN): let the embedded server listen on this
 	// address (e.g. 127.0.0.1:4222). Default: in-process only.
 	NATSListen string
@@ -74,6 +78,7 @@ func loadConfig() (Config, error) {
 		MigrationsDatabaseURL: os.Getenv("CADRE_MIGRATIONS_DATABASE_URL"),
 		NATSURL:               os.Getenv("CADRE_NATS_URL"),
 		NATSListen:            os.Getenv("CADRE_NATS_LISTEN"),
+		MetricsAddr:           os.Getenv("CADRE_METRICS_ADDR"),
 		JWTSecret:             os.Getenv("CADRE_JWT_SECRET"),
 		JWKSURL:               os.Getenv("CADRE_JWKS_URL"),
 		JWTIssuer:             getenv("CADRE_JWT_ISSUER", "cadre"),
@@ -96,6 +101,11 @@ func loadConfig() (Config, error) {
 	}
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		bad("CADRE_HTTP_ADDR", c.HTTPAddr, "must be host:port")
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			bad("CADRE_METRICS_ADDR", c.MetricsAddr, "must be host:port")
+		}
 	}
 	if c.NATSListen != "" {
 		if _, _, err := net.SplitHostPort(c.NATSListen); err != nil {

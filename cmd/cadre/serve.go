@@ -128,9 +128,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 		})
 	}
 	if !r.api {
-		log.Info("worker running")
-		<-ctx.Done()
-		return nil
+		return runWorkerOps(ctx, cfg, log, st, bus, reg)
 	}
 
 	secret := []byte(cfg.JWTSecret)
@@ -200,4 +198,33 @@ func devSecret(cfg Config) ([]byte, error) {
 		return nil, fmt.Errorf("write development secret: %w", err)
 	}
 	return []byte(s), nil
+}
+
+// runWorkerOps waits, in a process without the API, until ctx ends, serving
+// /metrics, /healthz and /readyz on CADRE_METRICS_ADDR when it is set.
+func runWorkerOps(ctx context.Context, cfg Config, log *slog.Logger, st *store.Store, bus *events.Bus, reg *prometheus.Registry) error {
+	if cfg.MetricsAddr == "" {
+		log.Info("worker running")
+		<-ctx.Done()
+		return nil
+	}
+	ln, err := net.Listen("tcp", cfg.MetricsAddr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.MetricsAddr, err)
+	}
+	hs := api.NewHTTPServer(cfg.MetricsAddr, api.NewOps(api.Config{Store: st, Ready: bus.Ready, Logger: log, Registerer: reg, Gatherer: reg}))
+	log.Info("worker running", "metrics", "http://"+ln.Addr().String()+"/metrics")
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shut, done := context.WithTimeout(context.Background(), 5*time.Second)
+	defer done()
+	if err := hs.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("metrics shutdown", "err", err)
+	}
+	return nil
 }

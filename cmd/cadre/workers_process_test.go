@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -122,10 +124,16 @@ func TestTwoWorkerProcesses(t *testing.T) {
 	t.Cleanup(emb.Shutdown)
 
 	env := []string{"CADRE_DATABASE_URL=" + db.AppURL, "CADRE_NATS_URL=" + emb.ClientURL(), "CADRE_MIGRATE=false", "CADRE_LOG_LEVEL=warn"}
+	// The first worker serves its operations endpoints, the second none.
+	opsAddr := freeAddr(t)
 	var procs []*process
 	for i := range 2 {
 		name := fmt.Sprintf("worker-%d", i+1)
-		procs = append(procs, startProcess(t, bin, name, append(env, "CADRE_DATA_DIR="+t.TempDir()), "worker"))
+		penv := append(slices.Clone(env), "CADRE_DATA_DIR="+t.TempDir())
+		if i == 0 {
+			penv = append(penv, "CADRE_METRICS_ADDR="+opsAddr)
+		}
+		procs = append(procs, startProcess(t, bin, name, penv, "worker"))
 	}
 
 	secret := []byte("process-test-secret-process-test-secret")
@@ -220,6 +228,7 @@ func TestTwoWorkerProcesses(t *testing.T) {
 		checkVersions(t, db, id)
 		checkProcessedOnce(t, db, id)
 	}
+	checkWorkerOps(t, "http://"+opsAddr)
 	for _, p := range procs {
 		p.stop(t)
 		if strings.Contains(p.out.String(), `"level":"ERROR"`) {
@@ -312,5 +321,51 @@ func checkProcessedOnce(t *testing.T, db storetest.DB, id tenants.ID) {
 	}
 	if rows := scopedRows(t, db, id, fmt.Sprintf("SELECT consumer, event_type, error FROM dead_letters WHERE tenant_id = '%s'", id)); len(rows) != 0 {
 		t.Errorf("tenant %s: dead letters %v, want none", id, rows)
+	}
+}
+
+// freeAddr returns a loopback address with a port free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// checkWorkerOps checks a worker's operations endpoints: ready, and its
+// runner's counters (it handled some of the dozens of events the two
+// processes shared), consumer lag and relay counters among the metrics.
+func checkWorkerOps(t *testing.T, base string) {
+	t.Helper()
+	var ready struct {
+		Status string            `json:"status"`
+		Checks map[string]string `json:"checks"`
+	}
+	if status, err := call("GET", base+"/readyz", "", nil, &ready); err != nil || status != http.StatusOK || ready.Status != "ok" ||
+		ready.Checks["database"] != "ok" || ready.Checks["events"] != "ok" {
+		t.Errorf("worker /readyz: %d %+v %v, want 200 ok for the database and events", status, ready, err)
+	}
+	res, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatalf("worker /metrics: %v", err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("worker /metrics: %d %v", res.StatusCode, err)
+	}
+	for _, want := range []string{"cadre_worker_events_total{", "cadre_consumer_pending{", "cadre_events_published_total"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("worker /metrics lacks %s", want)
+		}
+	}
+	if res, err := http.Get(base + "/v1/documents"); err == nil {
+		res.Body.Close()
+		if res.StatusCode != http.StatusNotFound {
+			t.Errorf("worker GET /v1/documents: %d, want 404 (no API on the operations address)", res.StatusCode)
+		}
 	}
 }

@@ -96,6 +96,22 @@ type Server struct {
 
 // New builds the API and its routes.
 func New(cfg Config) *Server {
+	s := newServer(cfg)
+	s.registerOps()
+	s.handler = s.middleware(s.mux)
+	return s
+}
+
+// NewOps returns the operations endpoints alone, /healthz, /readyz (the
+// store and cfg.Ready) and /metrics (cfg.Gatherer), without authentication
+// or the API: for a process that serves no API, `cadre worker`.
+func NewOps(cfg Config) http.Handler {
+	s := newServer(cfg)
+	s.registerHealth()
+	return s.mux
+}
+
+func newServer(cfg Config) *Server {
 	cfg.Limits.defaults()
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -123,9 +139,6 @@ func New(cfg Config) *Server {
 	hc.Security = []map[string][]string{{"bearer": {}}}
 	hc.CreateHooks = nil // no $schema links in responses
 	s.api = humago.New(s.mux, hc)
-
-	s.registerOps()
-	s.handler = s.middleware(s.mux)
 	return s
 }
 
