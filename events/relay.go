@@ -60,9 +60,10 @@ type RelayConfig struct {
 // marked (a crash, a failed commit) is published again and stored once by
 // the stream's deduplication. Several relays may run against one outbox.
 type Relay struct {
-	cfg  RelayConfig
-	log  *slog.Logger
-	wake chan struct{}
+	cfg    RelayConfig
+	log    *slog.Logger
+	wake   chan struct{}
+	resume chan struct{}
 }
 
 // NewRelay returns a relay; Run starts it.
@@ -97,7 +98,8 @@ func NewRelay(cfg RelayConfig) (*Relay, error) {
 	if cfg.Batch < 0 || cfg.Poll < 0 || cfg.PruneAfter < 0 || cfg.PruneEvery < 0 || cfg.RetryMin <= 0 || cfg.RetryMax < cfg.RetryMin {
 		return nil, fmt.Errorf("new relay: %w: negative batch, poll, prune or retry", ErrConfig)
 	}
-	return &Relay{cfg: cfg, log: cfg.Logger.With("component", "outbox_relay"), wake: make(chan struct{}, 1)}, nil
+	return &Relay{cfg: cfg, log: cfg.Logger.With("component", "outbox_relay"), wake: make(chan struct{}, 1),
+		resume: make(chan struct{}, 1)}, nil
 }
 
 // Wake tells the relay there is new work, e.g. after a commit that wrote
@@ -105,6 +107,18 @@ func NewRelay(cfg RelayConfig) (*Relay, error) {
 func (r *Relay) Wake() {
 	select {
 	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Resume tells the relay that the publisher is reachable again (the NATS
+// connection is back): a relay waiting out its retry backoff drains now
+// instead of at the end of the backoff (up to RetryMax). It never blocks.
+// Wake does not cut the backoff short, so that commits made while NATS is
+// down do not turn into a retry each.
+func (r *Relay) Resume() {
+	select {
+	case r.resume <- struct{}{}:
 	default:
 	}
 }
@@ -128,7 +142,7 @@ func (r *Relay) Run(ctx context.Context) error {
 			retry = min(max(2*retry, r.cfg.RetryMin), r.cfg.RetryMax)
 			r.log.WarnContext(ctx, "outbox drain failed", "err", err, "published", n, "retry_in", retry)
 			r.reportBacklog(ctx)
-			if !waitFor(ctx, retry) {
+			if !r.backoff(ctx, retry) {
 				break
 			}
 			continue
@@ -149,6 +163,19 @@ func (r *Relay) Run(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// backoff waits d, or less if Resume is called; false when ctx ended.
+func (r *Relay) backoff(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-r.resume:
+	case <-ctx.Done():
+		return false
+	}
+	return true
 }
 
 // drain runs one Drain, publishing the records through the publisher.

@@ -102,6 +102,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 		return err
 	}
 	st.OnCommit(relay.Wake)
+	nc.SetReconnectHandler(func(*nats.Conn) {
+		log.Info("nats reconnected")
+		relay.Resume()
+	})
 
 	var wg sync.WaitGroup
 	defer wg.Wait()
