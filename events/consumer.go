@@ -211,12 +211,20 @@ func (b *Bus) createConsumer(ctx context.Context, log *slog.Logger, cfg Consumer
 	}
 }
 
+// fetchGrace is how long a fetch goes on after its consumer stops, for the
+// messages already on their way.
+const fetchGrace = 100 * time.Millisecond
+
 // fetch runs one fetch, dispatching each message; dispatch returns false
-// to stop early (ctx cancelled; undispatched messages are redelivered after
-// AckWait).
+// to stop early (ctx cancelled). The messages of the batch it did not
+// dispatch are Nak'ed at once, so another replica gets them now rather than
+// after AckWait (minutes for a tenant-wide plan rebuild): the fetch outlives
+// ctx by fetchGrace, so that messages the server sent already still arrive
+// to be handed back instead of being dropped with the fetch.
 func (b *Bus) fetch(ctx context.Context, cons jetstream.Consumer, cfg ConsumerConfig, dispatch func(jetstream.Msg) bool) error {
-	fctx, cancel := context.WithTimeout(ctx, cfg.FetchWait)
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.FetchWait)
 	defer cancel()
+	defer context.AfterFunc(ctx, func() { time.AfterFunc(fetchGrace, cancel) })()
 	batch, err := cons.Fetch(cfg.Batch, jetstream.FetchContext(fctx))
 	if err != nil {
 		if isNoMessages(err) {
@@ -224,10 +232,18 @@ func (b *Bus) fetch(ctx context.Context, cons jetstream.Consumer, cfg ConsumerCo
 		}
 		return err
 	}
+	stopped := false
 	for m := range batch.Messages() {
-		if !dispatch(m) {
-			return nil
+		if !stopped && dispatch(m) {
+			continue
 		}
+		stopped = true
+		if err := m.Nak(); err != nil {
+			b.log.WarnContext(ctx, "nak of an undispatched message failed", "consumer", cfg.Durable, "err", err)
+		}
+	}
+	if stopped {
+		return nil
 	}
 	if err := batch.Error(); err != nil && !isNoMessages(err) {
 		return err

@@ -243,3 +243,39 @@ func TestConsumeRejectsConfig(t *testing.T) {
 		t.Errorf("Consume without durable = %v, want ErrConfig", err)
 	}
 }
+
+// TestConsumeShutdownHandsBackFetchedMessages: messages fetched but not yet
+// dispatched when a consumer stops go to the next consumer of the durable
+// at once, not after AckWait (an hour here).
+func TestConsumeShutdownHandsBackFetchedMessages(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, events.StreamConfig{})
+	publishN(t, e.bus, 6)
+	cfg := events.ConsumerConfig{Durable: "handback", Batch: 6, Concurrency: 1, AckWait: time.Hour,
+		FilterSubjects: []string{events.TypeFilter(events.TypeDocumentUploaded)}}
+	started := make(chan string, 6)
+	cancel, done, _ := consume(t, e.bus, cfg, func(ctx context.Context, d *events.Delivery) error {
+		started <- d.Event.Resource
+		<-ctx.Done() // holds the only slot: the rest of the batch waits undispatched
+		return ctx.Err()
+	})
+	if got := <-started; got != "doc-0" {
+		t.Fatalf("first delivery %s, want doc-0", got)
+	}
+	cancel()
+	<-done
+
+	ch := make(chan seen, 16)
+	consume(t, e.bus, cfg, func(_ context.Context, d *events.Delivery) error {
+		ch <- seen{Resource: d.Event.Resource}
+		return nil
+	})
+	got := map[string]bool{}
+	for _, s := range receive(t, ch, 6) {
+		got[s.Resource] = true
+	}
+	if len(got) != 6 {
+		t.Errorf("second consumer got %v, want doc-0 … doc-5", got)
+	}
+	waitSettled(t, e.bus, "handback")
+}
