@@ -569,7 +569,8 @@ func (tx *Tx) WithEvent(e EncodedPlan, cause string) (EncodedPlan, error) {
 // Same reports whether e holds the same content as prev (see
 // plan.Plan.SameContent): the same employee, role and tiers, and the same
 // items JSON byte for byte, which the encoding makes equivalent to equal
-// items.
+// items. (The items column keeps the text as written: json, not jsonb, on
+// PostgreSQL; text on SQLite.)
 func (e EncodedPlan) Same(prev PreviousPlan) bool {
 	return e.Plan.EmployeeID == prev.EmployeeID && e.Plan.Role == prev.Role && e.Plan.Tier == prev.Tier &&
 		e.Plan.TargetTier == prev.TargetTier && e.row.Items == prev.items
