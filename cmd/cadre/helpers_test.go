@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,8 +12,6 @@ import (
 
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/auth"
-	"github.com/cadrehq/cadre/tenants/store"
-	"github.com/cadrehq/cadre/tenants/store/storetest"
 )
 
 // processWait bounds the waits of the tests of this package.
@@ -37,49 +33,6 @@ func waitFor(t testing.TB, what string, cond func() (bool, error)) {
 		}
 		<-tick.C
 	}
-}
-
-// scopedRows runs query in a transaction scoped to the tenant (row-level
-// security on PostgreSQL) and returns its rows as strings.
-func scopedRows(t testing.TB, db storetest.DB, tenant tenants.ID, query string) [][]string {
-	t.Helper()
-	ctx := context.Background()
-	tx, err := db.Store.DB().BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	if db.Store.Dialect() == store.Postgres {
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("SELECT set_config('app.tenant_id', '%s', true)", tenant)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	rows, err := tx.QueryContext(ctx, query)
-	if err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var out [][]string
-	for rows.Next() {
-		vals := make([]sql.NullString, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		row := make([]string, len(cols))
-		for i, v := range vals {
-			row[i] = v.String
-		}
-		out = append(out, row)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // mint returns a token for roles in tenant (zero: the platform).

@@ -161,20 +161,28 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 		return fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
 	}
 	log.Info("cadre listening", "addr", "http://"+ln.Addr().String(), "database", string(st.Dialect()), "data_dir", cfg.DataDir)
+	if err := serveUntil(ctx, hs, ln, log); err != nil {
+		return err
+	}
+	log.Info("cadre stopped")
+	return nil
+}
+
+// serveUntil serves hs on ln until ctx ends, then shuts it down gracefully
+// (10 s at most). It returns early with the error if serving fails.
+func serveUntil(ctx context.Context, hs *http.Server, ln net.Listener, log *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
 	case err := <-errc:
-		cancel()
 		return err
 	case <-ctx.Done():
 	}
 	shut, done := context.WithTimeout(context.Background(), 10*time.Second)
 	defer done()
 	if err := hs.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		log.Warn("http shutdown", "err", err)
+		log.Warn("http shutdown", "addr", hs.Addr, "err", err)
 	}
-	log.Info("cadre stopped")
 	return nil
 }
 
@@ -218,17 +226,5 @@ func runWorkerOps(ctx context.Context, cfg Config, log *slog.Logger, st *store.S
 	}
 	hs := api.NewHTTPServer(cfg.MetricsAddr, api.NewOps(api.Config{Store: st, Ready: bus.Ready, Logger: log, Registerer: reg, Gatherer: reg}))
 	log.Info("worker running", "metrics", "http://"+ln.Addr().String()+"/metrics")
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shut, done := context.WithTimeout(context.Background(), 5*time.Second)
-	defer done()
-	if err := hs.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		log.Warn("metrics shutdown", "err", err)
-	}
-	return nil
+	return serveUntil(ctx, hs, ln, log)
 }

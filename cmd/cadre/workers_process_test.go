@@ -253,7 +253,7 @@ func waitQuiet(t *testing.T, db storetest.DB, ids []tenants.ID, emb *events.Embe
 	}
 	quiet := func() (bool, error) {
 		for _, id := range ids {
-			rows := scopedRows(t, db, id, fmt.Sprintf("SELECT count(*) FROM outbox WHERE tenant_id = '%s' AND published_at IS NULL", id))
+			rows := db.ScopedRows(t, id, fmt.Sprintf("SELECT count(*) FROM outbox WHERE tenant_id = '%s' AND published_at IS NULL", id))
 			if rows[0][0] != "0" {
 				return false, fmt.Errorf("tenant %s: %s outbox rows pending", id, rows[0][0])
 			}
@@ -281,7 +281,7 @@ func waitQuiet(t *testing.T, db storetest.DB, ids []tenants.ID, emb *events.Embe
 // that no two share a context revision.
 func checkVersions(t *testing.T, db storetest.DB, id tenants.ID) {
 	t.Helper()
-	rows := scopedRows(t, db, id, fmt.Sprintf("SELECT version, context_revision FROM library_versions WHERE tenant_id = '%s' ORDER BY version", id))
+	rows := db.ScopedRows(t, id, fmt.Sprintf("SELECT version, context_revision FROM library_versions WHERE tenant_id = '%s' ORDER BY version", id))
 	seen := map[string]int{}
 	for i, r := range rows {
 		if r[0] != strconv.Itoa(i+1) {
@@ -301,7 +301,7 @@ func checkVersions(t *testing.T, db storetest.DB, id tenants.ID) {
 // nothing was parked.
 func checkProcessedOnce(t *testing.T, db storetest.DB, id tenants.ID) {
 	t.Helper()
-	outbox := scopedRows(t, db, id, fmt.Sprintf("SELECT id, type FROM outbox WHERE tenant_id = '%s'", id))
+	outbox := db.ScopedRows(t, id, fmt.Sprintf("SELECT id, type FROM outbox WHERE tenant_id = '%s'", id))
 	for _, w := range workers.All() {
 		var want []string
 		for _, r := range outbox {
@@ -310,7 +310,7 @@ func checkProcessedOnce(t *testing.T, db storetest.DB, id tenants.ID) {
 			}
 		}
 		var got []string
-		for _, r := range scopedRows(t, db, id, fmt.Sprintf("SELECT event_id FROM processed_events WHERE tenant_id = '%s' AND consumer = '%s'", id, w.Name)) {
+		for _, r := range db.ScopedRows(t, id, fmt.Sprintf("SELECT event_id FROM processed_events WHERE tenant_id = '%s' AND consumer = '%s'", id, w.Name)) {
 			got = append(got, r[0])
 		}
 		slices.Sort(want)
@@ -319,7 +319,7 @@ func checkProcessedOnce(t *testing.T, db storetest.DB, id tenants.ID) {
 			t.Errorf("tenant %s, consumer %s: processed %d events, outbox has %d of its types; processed ≠ outbox", id, w.Name, len(got), len(want))
 		}
 	}
-	if rows := scopedRows(t, db, id, fmt.Sprintf("SELECT consumer, event_type, error FROM dead_letters WHERE tenant_id = '%s'", id)); len(rows) != 0 {
+	if rows := db.ScopedRows(t, id, fmt.Sprintf("SELECT consumer, event_type, error FROM dead_letters WHERE tenant_id = '%s'", id)); len(rows) != 0 {
 		t.Errorf("tenant %s: dead letters %v, want none", id, rows)
 	}
 }

@@ -3,7 +3,6 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,55 +26,11 @@ import (
 // backboneWait bounds the waits of the backbone tests.
 const backboneWait = 60 * time.Second
 
-// scopedQuery runs query in a transaction scoped to the tenant (row-level
-// security on PostgreSQL) and returns its rows as strings. The tests use it
-// to count rows no store method lists (outbox, processed events).
-func scopedQuery(t testing.TB, db storetest.DB, tenant tenants.ID, query string) [][]string {
-	t.Helper()
-	ctx := context.Background()
-	tx, err := db.Store.DB().BeginTx(ctx, &sql.TxOptions{ReadOnly: db.Store.Dialect() == store.Postgres})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	if db.Store.Dialect() == store.Postgres {
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("SELECT set_config('app.tenant_id', '%s', true)", tenant)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	rows, err := tx.QueryContext(ctx, query)
-	if err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var out [][]string
-	for rows.Next() {
-		vals := make([]sql.NullString, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		row := make([]string, len(cols))
-		for i, v := range vals {
-			row[i] = v.String
-		}
-		out = append(out, row)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 // outboxRows returns the ids of the tenant's outbox rows and how many of them
 // are not published yet.
 func outboxRows(t testing.TB, db storetest.DB, tenant tenants.ID) (ids []string, pending int) {
 	t.Helper()
-	for _, r := range scopedQuery(t, db, tenant, fmt.Sprintf("SELECT id, published_at FROM outbox WHERE tenant_id = '%s'", tenant)) {
+	for _, r := range db.ScopedRows(t, tenant, fmt.Sprintf("SELECT id, published_at FROM outbox WHERE tenant_id = '%s'", tenant)) {
 		ids = append(ids, r[0])
 		if r[1] == "" {
 			pending++
@@ -260,7 +215,7 @@ func TestBurstCoalesces(t *testing.T) {
 		if lib.Inputs != nil && len(lib.Inputs.Documents) != uploads {
 			t.Errorf("final library built from %d documents, want %d", len(lib.Inputs.Documents), uploads)
 		}
-		rows := scopedQuery(t, db, tenant, fmt.Sprintf("SELECT count(*), count(DISTINCT context_revision), max(version) FROM library_versions WHERE tenant_id = '%s'", tenant))
+		rows := db.ScopedRows(t, tenant, fmt.Sprintf("SELECT count(*), count(DISTINCT context_revision), max(version) FROM library_versions WHERE tenant_id = '%s'", tenant))
 		versions, revisions, latest := rows[0][0], rows[0][1], rows[0][2]
 		var n int
 		fmt.Sscan(versions, &n)
@@ -420,7 +375,7 @@ func TestDeadLetterReplay(t *testing.T) {
 		if got := e.deadLetters(admin); len(got) != 1 || got[0].ReplayedAt == nil {
 			t.Errorf("dead letters after the replay = %+v, want it marked replayed", got)
 		}
-		if rows := scopedQuery(t, db, tenant, fmt.Sprintf("SELECT count(*) FROM processed_events WHERE tenant_id = '%s' AND consumer = 'replay-test' AND event_id = '%s'", tenant, d.EventID)); rows[0][0] != "1" {
+		if rows := db.ScopedRows(t, tenant, fmt.Sprintf("SELECT count(*) FROM processed_events WHERE tenant_id = '%s' AND consumer = 'replay-test' AND event_id = '%s'", tenant, d.EventID)); rows[0][0] != "1" {
 			t.Errorf("processed marks of the replayed event = %s, want 1", rows[0][0])
 		}
 

@@ -238,7 +238,7 @@ func appendItem(b []byte, it *plan.Item) ([]byte, error) {
 		b = append(b, ']')
 	}
 	b = append(b, `,"due_date":`...)
-	if b, err = appendTimeValue(b, it, it.DueDate.AppendText); err != nil {
+	if b, err = appendJSONTime(b, it.ID, it.DueDate); err != nil {
 		return nil, err
 	}
 	b = append(b, `,"status":`...)
@@ -252,25 +252,25 @@ func appendItem(b []byte, it *plan.Item) ([]byte, error) {
 		b = appendJSONString(b, it.Note)
 	}
 	b = append(b, `,"created_at":`...)
-	if b, err = appendTimeValue(b, it, it.CreatedAt.AppendText); err != nil {
+	if b, err = appendJSONTime(b, it.ID, it.CreatedAt); err != nil {
 		return nil, err
 	}
 	if !it.ClosedAt.IsZero() {
 		b = append(b, `,"closed_at":`...)
-		if b, err = appendTimeValue(b, it, it.ClosedAt.AppendText); err != nil {
+		if b, err = appendJSONTime(b, it.ID, it.ClosedAt); err != nil {
 			return nil, err
 		}
 	}
 	return append(b, '}'), nil
 }
 
-// appendTimeValue appends a quoted time as time.Time's MarshalJSON does
-// (RFC 3339 with nanoseconds, years 0–9999 only).
-func appendTimeValue(b []byte, it *plan.Item, appendText func([]byte) ([]byte, error)) ([]byte, error) {
+// appendJSONTime appends t quoted as time.Time's MarshalJSON does (RFC 3339
+// with nanoseconds, years 0–9999 only); id names the item in an error.
+func appendJSONTime(b []byte, id string, t time.Time) ([]byte, error) {
 	b = append(b, '"')
-	b, err := appendText(b)
+	b, err := t.AppendText(b)
 	if err != nil {
-		return nil, fmt.Errorf("item %s: %w", it.ID, err)
+		return nil, fmt.Errorf("item %s: %w", id, err)
 	}
 	return append(b, '"'), nil
 }
