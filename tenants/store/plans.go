@@ -390,10 +390,14 @@ func (d *planDecoder[T]) add(r planRow) {
 		return
 	}
 	if d.jobs == nil {
-		d.jobs = make(chan []planRow, runtime.GOMAXPROCS(0))
+		// The goroutines range over this channel, never over the field:
+		// stop sets the field to nil, and a goroutine that read it after
+		// that would range over a nil channel and never end.
+		jobs := make(chan []planRow, runtime.GOMAXPROCS(0))
+		d.jobs = jobs
 		for range runtime.GOMAXPROCS(0) {
 			d.wg.Go(func() {
-				for batch := range d.jobs {
+				for batch := range jobs {
 					d.decode(batch)
 				}
 			})

@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/uuid"
 
 	"github.com/cadrehq/cadre/domain/competency"
 	"github.com/cadrehq/cadre/domain/plan"
@@ -120,5 +122,42 @@ func TestAppendItemsMatchesEncodingJSON(t *testing.T) {
 	}
 	if _, err := marshalItems([]plan.Item{{TargetLevel: 6}}); err == nil {
 		t.Errorf("level 6: got nil error")
+	}
+}
+
+// TestPlanDecoderStopsWithLateGoroutines: the decoder's goroutines may start
+// only after stop closed the jobs channel (GOMAXPROCS=1 makes that the
+// usual order); wait must still return with every row decoded. It hung
+// forever when the goroutines read the jobs field, which stop sets to nil.
+func TestPlanDecoderStopsWithLateGoroutines(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	for _, rows := range []int{2 * decodeBatch, 128, 150, 191, 5 * decodeBatch, 1000} {
+		for range 10 {
+			dec := newPlanDecoder(func(r planRow) (int, error) { return r.Version, nil })
+			want := map[uuid.UUID]int{}
+			for i := range rows {
+				id := uuid.New()
+				want[id] = i
+				dec.add(planRow{EmployeeID: id.String(), Version: i})
+			}
+			done := make(chan struct{})
+			var got map[uuid.UUID]int
+			var err error
+			go func() {
+				defer close(done)
+				got, err = dec.wait()
+			}()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatalf("%d rows: wait did not return (decoder goroutines stuck)", rows)
+			}
+			if err != nil {
+				t.Fatalf("%d rows: %v", rows, err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("%d rows: decoded (-want +got):\n%s", rows, diff)
+			}
+		}
 	}
 }
