@@ -29,7 +29,7 @@ const (
 )
 
 // DefaultBackOff is the redelivery delay after the 1st, 2nd and later failed
-// deliveries.
+// deliveries; the last repeats for a transient failure that goes on.
 var DefaultBackOff = []time.Duration{time.Second, 5 * time.Second, 30 * time.Second}
 
 // maxTermReason bounds the reason sent with a Term.
@@ -48,7 +48,13 @@ type ConsumerConfig struct {
 	// AckWait is how long a delivery may stay unsettled before the server
 	// redelivers it. Default DefaultAckWait.
 	AckWait time.Duration
-	// MaxDeliver bounds deliveries of one message. Default DefaultMaxDeliver.
+	// MaxDeliver is the poison budget: how many deliveries of one message
+	// may fail with an error about the event before Consume terms it (a
+	// handler parks it first, see Delivery.LastAttempt). Failures wrapping
+	// ErrTransient do not count: they are retried with BackOff for as long
+	// as they last. The count is kept by the consuming process, so a
+	// restart (or another replica) grants a poison event a new budget; the
+	// server itself never stops redelivering. Default DefaultMaxDeliver.
 	MaxDeliver int
 	// BackOff holds the Nak delays after the 1st, 2nd, ... failed delivery;
 	// the last one repeats. Default DefaultBackOff. It is applied by Consume
@@ -114,9 +120,11 @@ func (c ConsumerConfig) backOff(n uint64) time.Duration {
 }
 
 // Handler handles one delivery. If it returns without settling the
-// delivery, Consume settles it: nil acks; an error naks it with the BackOff
-// delay of its delivery count, or terms it on the last attempt (handlers
-// park events there, see Delivery.LastAttempt). A panic is recovered, logged
+// delivery, Consume settles it: nil acks; an error wrapping ErrTransient
+// naks it with the BackOff delay of its delivery count, never terming it;
+// any other error spends one of the MaxDeliver poison budget and naks it,
+// or terms it when the budget is spent (handlers park events there, see
+// Delivery.LastAttempt). A panic is recovered, logged
 // with its stack and treated as an error. Handlers must be idempotent: a
 // delivery may be a redelivery of an event already handled.
 type Handler func(ctx context.Context, d *Delivery) error
@@ -147,6 +155,7 @@ func (b *Bus) Consume(ctx context.Context, cfg ConsumerConfig, h Handler) error 
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	sem := make(chan struct{}, cfg.Concurrency)
+	budget := newPoisonBudget()
 	retry := time.Duration(0)
 	for ctx.Err() == nil {
 		err := b.fetch(ctx, cons, cfg, func(m jetstream.Msg) bool {
@@ -157,7 +166,7 @@ func (b *Bus) Consume(ctx context.Context, cfg ConsumerConfig, h Handler) error 
 			}
 			wg.Go(func() {
 				defer func() { <-sem }()
-				b.handle(ctx, log, cfg, m, h)
+				b.handle(ctx, log, cfg, budget, m, h)
 			})
 			return true
 		})
@@ -189,7 +198,7 @@ func (b *Bus) createConsumer(ctx context.Context, log *slog.Logger, cfg Consumer
 			FilterSubjects: cfg.FilterSubjects,
 			AckPolicy:      jetstream.AckExplicitPolicy,
 			AckWait:        cfg.AckWait,
-			MaxDeliver:     cfg.MaxDeliver,
+			MaxDeliver:     -1, // the poison budget is counted by Consume, without transient failures
 			MaxAckPending:  cfg.MaxAckPending,
 			DeliverPolicy:  jetstream.DeliverAllPolicy,
 		})
@@ -252,11 +261,12 @@ func (b *Bus) fetch(ctx context.Context, cons jetstream.Consumer, cfg ConsumerCo
 }
 
 // handle runs h on one message and settles what it left unsettled.
-func (b *Bus) handle(ctx context.Context, log *slog.Logger, cfg ConsumerConfig, m jetstream.Msg, h Handler) {
+func (b *Bus) handle(ctx context.Context, log *slog.Logger, cfg ConsumerConfig, budget *poisonBudget, m jetstream.Msg, h Handler) {
 	d := &Delivery{Subject: m.Subject(), MaxDeliver: cfg.MaxDeliver, msg: m}
 	if md, err := m.Metadata(); err == nil {
 		d.Seq, d.NumDelivered = md.Sequence.Stream, md.NumDelivered
 	}
+	d.Failures = budget.spent(d.Seq)
 	log = log.With("seq", d.Seq, "delivery", d.NumDelivered)
 	e, err := Parse(m.Data())
 	if err != nil {
@@ -276,12 +286,21 @@ func (b *Bus) handle(ctx context.Context, log *slog.Logger, cfg ConsumerConfig, 
 	err = runHandler(ctx, h, d)
 	stop()
 
+	transient := errors.Is(err, ErrTransient)
+	if err != nil && !transient {
+		budget.spend(d.Seq)
+	}
 	switch {
 	case d.Settled():
+		if !transient {
+			budget.forget(d.Seq) // acked, termed or parked by the handler
+		}
 		return
 	case err == nil:
+		budget.forget(d.Seq)
 		err = d.Ack()
-	case d.LastAttempt():
+	case !transient && d.LastAttempt():
+		budget.forget(d.Seq)
 		log.ErrorContext(ctx, "handler failed on last delivery", "err", err)
 		reason := "max deliver reached: " + err.Error()
 		if len(reason) > maxTermReason {
@@ -293,7 +312,7 @@ func (b *Bus) handle(ctx context.Context, log *slog.Logger, cfg ConsumerConfig, 
 		if ctx.Err() != nil {
 			delay = 0 // shutting down: let another replica take it now
 		}
-		log.WarnContext(ctx, "handler failed", "err", err, "redeliver_in", delay)
+		log.WarnContext(ctx, "handler failed", "err", err, "transient", transient, "redeliver_in", delay)
 		err = d.Nak(delay)
 	}
 	if err != nil {
@@ -341,4 +360,47 @@ func waitFor(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	}
+}
+
+// maxTracked bounds the messages a poisonBudget remembers: one a consumer
+// naked and another replica then settled is never forgotten otherwise.
+const maxTracked = 1 << 16
+
+// poisonBudget counts, per stream sequence, the deliveries that failed with
+// an error about the event, for the messages of one Consume that are not
+// settled yet. It is safe for concurrent use.
+type poisonBudget struct {
+	mu     sync.Mutex
+	failed map[uint64]int
+}
+
+func newPoisonBudget() *poisonBudget { return &poisonBudget{failed: map[uint64]int{}} }
+
+// spent returns the failures counted for seq.
+func (p *poisonBudget) spent(seq uint64) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.failed[seq]
+}
+
+// spend counts one failure of seq.
+func (p *poisonBudget) spend(seq uint64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.failed[seq]; !ok && len(p.failed) >= maxTracked {
+		for s := range p.failed { // forget an arbitrary half
+			if len(p.failed) < maxTracked/2 {
+				break
+			}
+			delete(p.failed, s)
+		}
+	}
+	p.failed[seq]++
+}
+
+// forget drops seq once its message is settled for good.
+func (p *poisonBudget) forget(seq uint64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.failed, seq)
 }

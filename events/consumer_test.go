@@ -138,6 +138,28 @@ func TestConsume(t *testing.T) {
 			want:       []seen{{"doc-0", 1, false}, {"doc-0", 2, false}, {"doc-0", 3, true}},
 		},
 		{
+			name:       "transient failures spend no budget",
+			maxDeliver: 2,
+			handle: func(d *events.Delivery) error {
+				if d.NumDelivered <= 4 {
+					return events.Transient(errBoom)
+				}
+				return nil
+			},
+			want: []seen{{"doc-0", 1, false}, {"doc-0", 2, false}, {"doc-0", 3, false}, {"doc-0", 4, false}, {"doc-0", 5, false}},
+		},
+		{
+			name:       "poison after transient failures",
+			maxDeliver: 2,
+			handle: func(d *events.Delivery) error {
+				if d.NumDelivered <= 3 {
+					return events.Transient(errBoom)
+				}
+				return errBoom
+			},
+			want: []seen{{"doc-0", 1, false}, {"doc-0", 2, false}, {"doc-0", 3, false}, {"doc-0", 4, false}, {"doc-0", 5, true}},
+		},
+		{
 			name:   "term",
 			handle: func(d *events.Delivery) error { return d.Term("poison") },
 			want:   []seen{{"doc-0", 1, false}},

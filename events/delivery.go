@@ -18,10 +18,14 @@ type Delivery struct {
 	Subject string
 	// Seq is the event's stream sequence.
 	Seq uint64
-	// NumDelivered counts this delivery: 1 the first time, MaxDeliver the
-	// last.
+	// NumDelivered counts this delivery as the server does: 1 the first
+	// time, and every redelivery after a failure of any kind.
 	NumDelivered uint64
-	// MaxDeliver is the consumer's bound on deliveries.
+	// Failures counts the earlier deliveries of this message to this
+	// consumer process that failed with an error about the event (not
+	// ErrTransient): the poison budget spent so far.
+	Failures int
+	// MaxDeliver is the consumer's poison budget (ConsumerConfig.MaxDeliver).
 	MaxDeliver int
 
 	msg jetstream.Msg
@@ -32,11 +36,12 @@ type Delivery struct {
 	settled bool
 }
 
-// LastAttempt reports whether this is the last delivery the server will
-// make: a handler that fails now should park the event (record a dead
-// letter) before returning.
+// LastAttempt reports whether a failure about the event now spends the
+// last of its poison budget: a handler that fails now should park the event
+// (record a dead letter) before returning, or return ErrTransient if it
+// cannot, and the delivery is then tried again.
 func (d *Delivery) LastAttempt() bool {
-	return d.MaxDeliver > 0 && d.NumDelivered >= uint64(d.MaxDeliver)
+	return d.MaxDeliver > 0 && d.Failures+1 >= d.MaxDeliver
 }
 
 // Ack acknowledges the message: it will not be delivered again.

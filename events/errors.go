@@ -1,6 +1,9 @@
 package events
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Sentinel errors callers branch on with errors.Is.
 var (
@@ -19,4 +22,18 @@ var (
 	ErrNotConnected = errors.New("events: nats not connected")
 	// ErrConfig reports a configuration that cannot work.
 	ErrConfig = errors.New("events: invalid configuration")
+	// ErrTransient marks a handler error that says nothing about the event
+	// itself: a database or broker that cannot be reached, a timeout, a
+	// lost deadlock. Consume naks such a delivery with backoff however
+	// often it recurs and never counts it toward MaxDeliver, so an outage
+	// of any length drops nothing. Wrap it with Transient.
+	ErrTransient = errors.New("events: transient failure")
 )
+
+// Transient wraps err as ErrTransient (nil stays nil).
+func Transient(err error) error {
+	if err == nil || errors.Is(err, ErrTransient) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrTransient, err)
+}

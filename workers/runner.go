@@ -79,9 +79,11 @@ func (r *Runner) run(ctx context.Context, w Worker) error {
 	})
 }
 
-// deliver applies one delivery; see Handler. A delivery that fails on its
-// last attempt, or permanently, is parked and then terminated, so that later
-// events keep flowing.
+// deliver applies one delivery; see Handler. A delivery that fails because
+// the database is unavailable is retried until it is back, without limit. A
+// delivery that fails on its last attempt, or permanently, is parked and
+// then terminated, so that later events keep flowing; one that cannot be
+// parked is retried instead, never dropped.
 func (r *Runner) deliver(ctx context.Context, w Worker, d *events.Delivery) error {
 	ev := d.Event
 	if d.NumDelivered > 1 {
@@ -108,10 +110,16 @@ func (r *Runner) deliver(ctx context.Context, w Worker, d *events.Delivery) erro
 		r.m.handled.WithLabelValues(w.Name, "tenant_gone").Inc()
 		return nil
 	}
+	if errors.Is(err, store.ErrUnavailable) && !errors.Is(err, ErrPermanent) {
+		// The database, not the event: retried with backoff for as long as
+		// the outage lasts, without spending the poison budget.
+		r.m.handled.WithLabelValues(w.Name, "unavailable").Inc()
+		return events.Transient(err)
+	}
 	r.m.handled.WithLabelValues(w.Name, "error").Inc()
 	log := r.log.With("consumer", w.Name, "event_id", ev.ID, "tenant_id", ev.TenantID, "type", string(ev.Type), "delivery", d.NumDelivered)
 	if !errors.Is(err, ErrPermanent) && !d.LastAttempt() {
-		return err // Consume naks it with backoff
+		return err // Consume naks it with backoff and counts it toward parking
 	}
 	payload, _ := json.Marshal(ev)
 	perr := r.store.InTenant(ctx, ev.Tenant(), func(tx *store.Tx) error {
@@ -119,8 +127,10 @@ func (r *Runner) deliver(ctx context.Context, w Worker, d *events.Delivery) erro
 			Payload: payload, Error: err.Error(), Deliveries: int(d.NumDelivered)})
 	})
 	if perr != nil {
-		log.ErrorContext(ctx, "park failed", "err", perr, "handler_err", err)
-		return fmt.Errorf("park: %w", perr) // redelivered (or termed by Consume on the last attempt)
+		// Not parked, so neither acked nor termed: the event comes back,
+		// fails (or succeeds) again, and is parked once the store takes it.
+		log.ErrorContext(ctx, "park failed; the event will be delivered again", "err", perr, "handler_err", err)
+		return events.Transient(fmt.Errorf("park: %w (handler: %v)", perr, err))
 	}
 	r.m.deadLetters.WithLabelValues(w.Name).Inc()
 	log.ErrorContext(ctx, "event parked", "err", err)

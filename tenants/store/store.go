@@ -263,6 +263,9 @@ func translate(err error) error {
 	if errors.Is(err, gorm.ErrDuplicatedKey) || isUniqueViolation(err) {
 		return fmt.Errorf("%w: %v", ErrConflict, err)
 	}
+	if unavailable(err) && !errors.Is(err, ErrUnavailable) {
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
 	return err
 }
 
