@@ -6,9 +6,11 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
 
 	"github.com/cadrehq/cadre/tenants"
+	"github.com/cadrehq/cadre/tenants/app"
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
@@ -22,6 +24,16 @@ func principal(ctx context.Context, roles ...tenants.Role) (tenants.Principal, e
 	}
 	if !p.Has(roles...) {
 		return p, problem(http.StatusForbidden, "", "your role may not do this")
+	}
+	return p, nil
+}
+
+// caller returns the authenticated caller (401 without one), for the routes
+// whose use case authorizes the caller itself.
+func caller(ctx context.Context) (tenants.Principal, error) {
+	p, ok := tenants.PrincipalFrom(ctx)
+	if !ok {
+		return p, problem(http.StatusUnauthorized, "", "a valid bearer token is required")
 	}
 	return p, nil
 }
@@ -46,9 +58,12 @@ var anyTenantRole = []tenants.Role{tenants.RoleAdmin, tenants.RoleManager, tenan
 // logged once here and answered as a bare 500.
 func (s *Server) fail(ctx context.Context, op string, err error) error {
 	var p *Problem
+	var refusal *app.Error
 	switch {
 	case errors.As(err, &p):
 		return p
+	case errors.As(err, &refusal):
+		return appProblem(refusal)
 	case errors.Is(err, store.ErrNotFound):
 		return problem(http.StatusNotFound, "", "not found")
 	case errors.Is(err, store.ErrConflict):
@@ -105,4 +120,30 @@ func parseUUID(s string) (uuid.UUID, error) {
 		return uuid.Nil, problem(http.StatusNotFound, "", "not found")
 	}
 	return id, nil
+}
+
+// kindStatus is the HTTP status of each kind of use-case refusal.
+var kindStatus = map[app.Kind]int{
+	app.Invalid:         http.StatusUnprocessableEntity,
+	app.BadRequest:      http.StatusBadRequest,
+	app.Unauthenticated: http.StatusUnauthorized,
+	app.Forbidden:       http.StatusForbidden,
+	app.NotFound:        http.StatusNotFound,
+	app.Conflict:        http.StatusConflict,
+	app.Stale:           http.StatusPreconditionFailed,
+	app.TooLarge:        http.StatusRequestEntityTooLarge,
+	app.Unsupported:     http.StatusUnsupportedMediaType,
+}
+
+// appProblem is the problem of a use case's refusal.
+func appProblem(e *app.Error) *Problem {
+	status, ok := kindStatus[e.Kind]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	details := make([]*huma.ErrorDetail, len(e.Fields))
+	for i, f := range e.Fields {
+		details[i] = &huma.ErrorDetail{Location: f.Location, Message: f.Message, Value: f.Value}
+	}
+	return problem(status, e.Code, e.Detail, details...)
 }

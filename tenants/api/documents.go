@@ -3,10 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -19,9 +16,8 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
 
-	"github.com/cadrehq/cadre/domain/text/extract"
-	"github.com/cadrehq/cadre/events"
 	"github.com/cadrehq/cadre/tenants"
+	"github.com/cadrehq/cadre/tenants/app"
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
@@ -83,7 +79,7 @@ type DocumentIDInput struct {
 	ID string `path:"id"`
 }
 
-const maxTitle = 300
+const maxTitle = app.MaxTitle
 
 func (s *Server) registerDocuments() {
 	max := 2*s.cfg.Limits.Extract.MaxBytes + 1<<16 // JSON escaping and multipart framing
@@ -194,35 +190,8 @@ func (s *Server) parseUpload(in *UploadInput) (upload, error) {
 	return upload{}, problem(http.StatusUnsupportedMediaType, "", "send multipart/form-data or application/json")
 }
 
-// validText reports text that is valid UTF-8 without NUL or other control
-// characters (tabs and newlines aside).
-func validText(s string) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f {
-			return false
-		}
-	}
-	return true
-}
-
-// extractProblem maps an extraction error to its problem.
-func extractProblem(err error) error {
-	switch {
-	case errors.Is(err, extract.ErrTooLarge):
-		return problem(http.StatusRequestEntityTooLarge, "", err.Error())
-	case errors.Is(err, extract.ErrUnsupportedType):
-		return problem(http.StatusUnsupportedMediaType, "", err.Error())
-	case errors.Is(err, extract.ErrUnreadable):
-		return problem(http.StatusUnprocessableEntity, "unreadable-document", err.Error())
-	}
-	return err
-}
-
 func (s *Server) uploadDocument(ctx context.Context, in *UploadInput) (*DocumentOutput, error) {
-	p, err := tenantPrincipal(ctx, tenants.RoleAdmin)
+	p, err := caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -230,62 +199,13 @@ func (s *Server) uploadDocument(ctx context.Context, in *UploadInput) (*Document
 	if err != nil {
 		return nil, err
 	}
-	u.title = strings.TrimSpace(u.title)
-	switch {
-	case u.title == "":
-		return nil, problem(http.StatusUnprocessableEntity, "validation", "title must not be empty",
-			&huma.ErrorDetail{Location: "body.title", Message: "required"})
-	case !validText(u.title) || utf8.RuneCountInString(u.title) > maxTitle:
-		return nil, problem(http.StatusUnprocessableEntity, "validation", "title must be text of at most 300 characters without control characters",
-			&huma.ErrorDetail{Location: "body.title", Message: "invalid title"})
-	case int64(len(u.data)) > s.cfg.Limits.Extract.MaxBytes:
-		return nil, problem(http.StatusRequestEntityTooLarge, "", fmt.Sprintf("the document is larger than %d bytes", s.cfg.Limits.Extract.MaxBytes))
-	case len(u.data) == 0:
-		return nil, problem(http.StatusUnprocessableEntity, "unreadable-document", "the document is empty")
-	}
-	ct, err := extract.NormalizeContentType(u.contentType, u.filename)
-	if err != nil {
-		return nil, extractProblem(err)
-	}
-	ex, err := extract.Extract(ct, u.data, s.cfg.Limits.Extract)
-	if err != nil {
-		return nil, extractProblem(err)
-	}
-	sum := sha256.Sum256(u.data)
-	doc := store.Document{ID: uuid.Must(uuid.NewV7()), Title: u.title, ContentType: ct, SizeBytes: int64(len(u.data)),
-		SHA256: hex.EncodeToString(sum[:]), Text: ex.Text, CreatedBy: p.Subject, CreatedAt: time.Now().UTC().Truncate(time.Microsecond)}
-	status := http.StatusAccepted
-	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
-		if existing, err := tx.DocumentBySHA256(doc.SHA256); err == nil {
-			doc, status = existing, http.StatusOK
-			return nil
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		if err := tx.InsertDocument(doc); err != nil {
-			return err
-		}
-		rev, err := tx.BumpContextRevision()
-		if err != nil {
-			return err
-		}
-		if err := tx.Audit(p.Subject, "document.upload", "document/"+doc.ID.String(), map[string]any{"title": doc.Title, "sha256": doc.SHA256}); err != nil {
-			return err
-		}
-		_, err = tx.Emit(events.TypeDocumentUploaded, doc.ID.String(), events.DocumentUploaded{DocumentID: doc.ID.String(), Title: doc.Title,
-			ContentType: doc.ContentType, SizeBytes: doc.SizeBytes, SHA256: doc.SHA256, ContextRevision: rev})
-		return err
-	})
-	if errors.Is(err, store.ErrConflict) {
-		// A concurrent upload of the same bytes won: answer with it.
-		err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
-			doc, err = tx.DocumentBySHA256(doc.SHA256)
-			status = http.StatusOK
-			return err
-		})
-	}
+	doc, created, err := s.app.UploadDocument(ctx, p, app.Upload{Title: u.title, Filename: u.filename, ContentType: u.contentType, Data: u.data})
 	if err != nil {
 		return nil, s.fail(ctx, "upload document", err)
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusAccepted
 	}
 	return &DocumentOutput{Status: status, Body: toDocumentBody(doc, false)}, nil
 }
@@ -346,7 +266,7 @@ func (s *Server) getDocument(ctx context.Context, in *GetDocumentInput) (*Docume
 }
 
 func (s *Server) deleteDocument(ctx context.Context, in *DocumentIDInput) (*struct{}, error) {
-	p, err := tenantPrincipal(ctx, tenants.RoleAdmin)
+	p, err := caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -354,21 +274,7 @@ func (s *Server) deleteDocument(ctx context.Context, in *DocumentIDInput) (*stru
 	if err != nil {
 		return nil, err
 	}
-	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
-		if _, err := tx.DeleteDocument(id); err != nil {
-			return err
-		}
-		rev, err := tx.BumpContextRevision()
-		if err != nil {
-			return err
-		}
-		if err := tx.Audit(p.Subject, "document.delete", "document/"+id.String(), nil); err != nil {
-			return err
-		}
-		_, err = tx.Emit(events.TypeDocumentDeleted, id.String(), events.DocumentDeleted{DocumentID: id.String(), ContextRevision: rev})
-		return err
-	})
-	if err != nil {
+	if err := s.app.DeleteDocument(ctx, p, id); err != nil {
 		return nil, s.fail(ctx, "delete document", err)
 	}
 	return nil, nil

@@ -18,6 +18,7 @@ import (
 	"github.com/cadrehq/cadre/domain/competency"
 	"github.com/cadrehq/cadre/events"
 	"github.com/cadrehq/cadre/tenants"
+	"github.com/cadrehq/cadre/tenants/app"
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
@@ -232,7 +233,7 @@ func fieldText(v string, required bool, max int) bool {
 	if required && v == "" {
 		return false
 	}
-	return validText(v) && !strings.ContainsAny(v, "\r\n") && utf8.RuneCountInString(v) <= max
+	return app.ValidText(v) && !strings.ContainsAny(v, "\r\n") && utf8.RuneCountInString(v) <= max
 }
 
 // employeeFields is a validated create or change of an employee.

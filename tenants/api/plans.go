@@ -18,6 +18,7 @@ import (
 	"github.com/cadrehq/cadre/domain/competency"
 	"github.com/cadrehq/cadre/domain/plan"
 	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/tenants/app"
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
@@ -262,7 +263,7 @@ func (s *Server) patchMyPlanItem(ctx context.Context, in *PatchPlanItemInput) (*
 		}
 		status = &st
 	}
-	if in.Body.Note != nil && !validText(*in.Body.Note) {
+	if in.Body.Note != nil && !app.ValidText(*in.Body.Note) {
 		return nil, problem(http.StatusUnprocessableEntity, "validation", "note must be text without control characters")
 	}
 	if status == nil && in.Body.Note == nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cadrehq/cadre/domain/text/extract"
 	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/tenants/app"
 	"github.com/cadrehq/cadre/tenants/auth"
 	"github.com/cadrehq/cadre/tenants/store"
 )
@@ -85,6 +86,7 @@ type Config struct {
 // Server is the HTTP API.
 type Server struct {
 	cfg     Config
+	app     *app.App
 	api     huma.API
 	mux     *http.ServeMux
 	handler http.Handler
@@ -123,7 +125,8 @@ func newServer(cfg Config) *Server {
 	if cfg.Version == "" {
 		cfg.Version = "1.0.0"
 	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux()}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(),
+		app: app.New(app.Config{Store: cfg.Store, Limits: app.Limits{Extract: cfg.Limits.Extract, MaxValues: cfg.Limits.MaxValues}})}
 	s.metrics = newHTTPMetrics(cfg.Registerer)
 	s.limiter = newRateLimiters(cfg.Limits.RatePerSecond, cfg.Limits.Burst)
 	s.tenants = newTenantCache(cfg.Store, 5*time.Second)
@@ -141,6 +144,9 @@ func newServer(cfg Config) *Server {
 	s.api = humago.New(s.mux, hc)
 	return s
 }
+
+// App returns the use cases the API adapts.
+func (s *Server) App() *app.App { return s.app }
 
 // Handler is the root handler, middleware included.
 func (s *Server) Handler() http.Handler { return s.handler }

@@ -14,6 +14,7 @@ import (
 	"github.com/cadrehq/cadre/domain/catalog"
 	"github.com/cadrehq/cadre/events"
 	"github.com/cadrehq/cadre/tenants"
+	"github.com/cadrehq/cadre/tenants/app"
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
@@ -111,7 +112,7 @@ func (s *Server) createTenant(ctx context.Context, in *CreateTenantInput) (*Tena
 		return nil, problem(http.StatusForbidden, "", "only the platform operator creates tenants")
 	}
 	name := strings.TrimSpace(in.Body.Name)
-	if name == "" || !validText(name) {
+	if name == "" || !app.ValidText(name) {
 		return nil, problem(http.StatusUnprocessableEntity, "validation", "name must be non-empty text without control characters",
 			&huma.ErrorDetail{Location: "body.name", Message: "invalid name"})
 	}

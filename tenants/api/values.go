@@ -2,14 +2,11 @@ package api
 
 import (
 	"context"
-	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
-	"github.com/cadrehq/cadre/events"
-	"github.com/cadrehq/cadre/tenants"
+	"github.com/cadrehq/cadre/tenants/app"
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
@@ -45,49 +42,15 @@ func (s *Server) registerValues() {
 }
 
 func (s *Server) putValues(ctx context.Context, in *PutValuesInput) (*ValuesOutput, error) {
-	p, err := tenantPrincipal(ctx, tenants.RoleAdmin)
+	p, err := caller(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if len(in.Body.Values) > s.cfg.Limits.MaxValues {
-		return nil, problem(http.StatusUnprocessableEntity, "validation", fmt.Sprintf("at most %d values", s.cfg.Limits.MaxValues))
-	}
-	seen := map[string]bool{}
-	values := make([]store.Value, 0, len(in.Body.Values))
-	names := make([]string, 0, len(in.Body.Values))
-	var errs []*huma.ErrorDetail
+	given := make([]app.Value, len(in.Body.Values))
 	for i, v := range in.Body.Values {
-		name, desc := strings.TrimSpace(v.Name), strings.TrimSpace(v.Description)
-		loc := fmt.Sprintf("body.values[%d]", i)
-		switch {
-		case name == "" || !validText(name):
-			errs = append(errs, &huma.ErrorDetail{Location: loc + ".name", Message: "must be non-empty text without control characters"})
-		case !validText(desc):
-			errs = append(errs, &huma.ErrorDetail{Location: loc + ".description", Message: "must be text without control characters"})
-		case seen[strings.ToLower(name)]:
-			errs = append(errs, &huma.ErrorDetail{Location: loc + ".name", Message: "duplicate value name", Value: name})
-		}
-		seen[strings.ToLower(name)] = true
-		values = append(values, store.Value{Name: name, Description: desc})
-		names = append(names, name)
+		given[i] = app.Value{Name: v.Name, Description: v.Description}
 	}
-	if len(errs) > 0 {
-		return nil, problem(http.StatusUnprocessableEntity, "validation", "the values are not valid", errs...)
-	}
-	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
-		if err := tx.ReplaceValues(values); err != nil {
-			return err
-		}
-		rev, err := tx.BumpContextRevision()
-		if err != nil {
-			return err
-		}
-		if err := tx.Audit(p.Subject, "values.replace", "values", map[string]any{"names": names}); err != nil {
-			return err
-		}
-		_, err = tx.Emit(events.TypeValuesUpdated, p.Tenant.String(), events.ValuesUpdated{Values: names, ContextRevision: rev})
-		return err
-	})
+	values, err := s.app.ReplaceValues(ctx, p, given)
 	if err != nil {
 		return nil, s.fail(ctx, "put values", err)
 	}
