@@ -126,7 +126,8 @@ func newServer(cfg Config) *Server {
 		cfg.Version = "1.0.0"
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(),
-		app: app.New(app.Config{Store: cfg.Store, Limits: app.Limits{Extract: cfg.Limits.Extract, MaxValues: cfg.Limits.MaxValues}})}
+		app: app.New(app.Config{Store: cfg.Store, Replay: cfg.Replay,
+			Limits: app.Limits{Extract: cfg.Limits.Extract, MaxValues: cfg.Limits.MaxValues}})}
 	s.metrics = newHTTPMetrics(cfg.Registerer)
 	s.limiter = newRateLimiters(cfg.Limits.RatePerSecond, cfg.Limits.Burst)
 	s.tenants = newTenantCache(cfg.Store, 5*time.Second)

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"time"
 
 	"github.com/cadrehq/cadre/domain/text/extract"
@@ -31,6 +32,9 @@ type Config struct {
 	Limits Limits
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
+	// Replay hands a parked event to its worker again, inside the
+	// transaction that marks it replayed; nil disables replay.
+	Replay func(ctx context.Context, tx *store.Tx, d store.DeadLetter) error
 }
 
 // App runs the use cases. It is safe for concurrent use.
@@ -38,6 +42,7 @@ type App struct {
 	store  *store.Store
 	limits Limits
 	now    func() time.Time
+	replay func(ctx context.Context, tx *store.Tx, d store.DeadLetter) error
 
 	// emitFault, when set (tests only, see export_test.go), fails the
 	// recording of a change's events, to show that nothing of the change
@@ -51,7 +56,7 @@ func New(cfg Config) *App {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &App{store: cfg.Store, limits: cfg.Limits, now: cfg.Now}
+	return &App{store: cfg.Store, limits: cfg.Limits, now: cfg.Now, replay: cfg.Replay}
 }
 
 // Limits returns the limits in force (with defaults applied).
