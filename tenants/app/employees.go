@@ -194,8 +194,8 @@ func (a *App) DeleteEmployee(ctx context.Context, p tenants.Principal, id uuid.U
 	})
 }
 
-// checkFields trims nothing but checks e's text fields, normalising its
-// email, and returns the broken rules located in the request body.
+// checkFields checks e's text fields (already trimmed), normalising its
+// email, and returns the rules they break, located in the request body.
 func checkFields(e *store.Employee) []Field {
 	f, probs := people.Fields{Subject: e.Subject, Name: e.Name, Email: e.Email, Team: e.Team}.Check()
 	e.Email = f.Email

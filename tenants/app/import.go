@@ -235,6 +235,7 @@ func planImport(existing []store.Employee, staged []people.Staged, now time.Time
 				starts = append(starts, r.e.ID)
 			}
 		}
+		// The lookup reads the maps above and cannot fail.
 		cycles, _ := people.Cycles(starts, func(id uuid.UUID) (uuid.UUID, error) {
 			if m, ok := managerOf[id]; ok {
 				return m, nil
