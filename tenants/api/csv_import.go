@@ -2,176 +2,139 @@ package api
 
 import (
 	"bytes"
-	"encoding/csv"
-	"errors"
-	"fmt"
+	"context"
 	"io"
-	"slices"
-	"strings"
-	"unicode/utf8"
+	"mime"
+	"mime/multipart"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/cadrehq/cadre/domain/people"
 )
 
-// MaxImportRows is the most data rows one employee import may hold; a larger
-// file is refused whole (413) and nothing is written.
-const MaxImportRows = 100_000
-
-// maxImportBytes bounds the body of an import (about 600 bytes a row).
+// maxImportBytes bounds the body of an import (about 600 bytes a row, for
+// app.MaxImportRows rows).
 const maxImportBytes = 64 << 20
 
-// csvColumns are the columns an employee import understands. subject, name,
-// tier and one of role or title are required; "title" is matched to a role
-// with the catalog's title matching when "role" is empty.
-var csvColumns = []string{"subject", "name", "email", "title", "role", "tier", "manager", "team"}
+// maxReportedLineErrors bounds the line errors an import answer lists (the
+// count of failed lines is always complete).
+const maxReportedLineErrors = 1000
 
-// csvEmployee is one data row of an import, as written.
-type csvEmployee struct {
-	Line                                                   int
-	Subject, Name, Email, Title, Role, Tier, Manager, Team string
-	// Err is set when the row could not be read as a whole (a wrong number
-	// of fields); the file itself is still well-formed.
-	Err string
+// ImportInput is POST /v1/employees/import: a text/csv body or a multipart
+// form with a `file`.
+type ImportInput struct {
+	ContentType string `header:"Content-Type"`
+	RawBody     []byte
 }
 
-// csvFileError is a problem with the file as a whole: nothing of it is
-// applied.
-type csvFileError struct {
+// ImportLineError is one line of an import that was not applied.
+type ImportLineError struct {
+	Line    int    `json:"line" doc:"The line of the file (the header is line 1)."`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+// ImportOutput reports an import: 200 when every line was applied (or
+// already up to date), 207 when some lines failed.
+type ImportOutput struct {
 	Status int
-	Kind   string
-	Line   int
-	Msg    string
+	Body   struct {
+		Rows      int               `json:"rows" doc:"Data rows in the file."`
+		Created   int               `json:"created"`
+		Updated   int               `json:"updated"`
+		Unchanged int               `json:"unchanged"`
+		Failed    int               `json:"failed"`
+		Errors    []ImportLineError `json:"errors"`
+	}
 }
 
-func (e *csvFileError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("line %d: %s", e.Line, e.Msg)
-	}
-	return e.Msg
+func (s *Server) registerImport() {
+	huma.Register(s.api, huma.Operation{
+		OperationID: "import-employees", Method: http.MethodPost, Path: "/v1/employees/import",
+		Summary: "Import employees from CSV (admin)",
+		Description: "A text/csv body, or multipart/form-data with `file`. Header (any order): subject, name, email, title or role, tier, manager (email or subject), team. " +
+			"Rows are matched to existing employees by subject; titles are matched to catalog roles; managers may appear later in the file. " +
+			"Valid lines are applied in one transaction and invalid ones reported with their line numbers (207). Importing the same file again changes nothing. " +
+			"More than 100,000 data rows is 413; malformed CSV is 422; in both cases nothing is written.",
+		Tags: []string{"employees"}, MaxBodyBytes: maxImportBytes, SkipValidateBody: true,
+		RequestBody: &huma.RequestBody{Required: true, Content: map[string]*huma.MediaType{
+			"text/csv":            {Schema: &huma.Schema{Type: "string"}},
+			"multipart/form-data": {Schema: &huma.Schema{Type: "object", Properties: map[string]*huma.Schema{"file": {Type: "string", ContentEncoding: "binary"}}, Required: []string{"file"}}},
+		}},
+		Responses: map[string]*huma.Response{"207": {Description: "Some lines failed; the others were applied"}},
+	}, s.importEmployees)
 }
 
-// parseEmployeeCSV reads an employee import: a header naming the columns (in
-// any order, case-insensitive, a UTF-8 byte-order mark allowed), then one
-// employee per line. A file that is not valid UTF-8, has bad quoting, has no
-// usable header or holds more than maxRows data rows is a *csvFileError; a
-// row with the wrong number of fields is returned with its Err set.
-func parseEmployeeCSV(data []byte, maxRows int) ([]csvEmployee, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(data) {
-		return nil, &csvFileError{Status: 422, Kind: "malformed-csv", Msg: "the file is not valid UTF-8"}
-	}
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = 0 // the header's count, checked per row below
-	r.ReuseRecord = true
-	header, err := r.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, &csvFileError{Status: 422, Kind: "invalid-csv-header", Msg: "the file is empty; it needs a header line"}
-	}
+// importFile returns the CSV bytes of an import request.
+func importFile(in *ImportInput) ([]byte, error) {
+	mt, params, err := mime.ParseMediaType(in.ContentType)
 	if err != nil {
-		return nil, csvReadError(err)
+		return nil, problem(http.StatusUnsupportedMediaType, "", "send text/csv or multipart/form-data with a file")
 	}
-	index, err := headerIndex(header)
+	switch mt {
+	case "text/csv", "text/plain", "application/csv":
+		return in.RawBody, nil
+	case "multipart/form-data":
+		mr := multipart.NewReader(bytes.NewReader(in.RawBody), params["boundary"])
+		var data []byte
+		found := false
+		for {
+			part, err := mr.NextPart()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, problem(http.StatusBadRequest, "malformed-multipart", "invalid multipart body")
+			}
+			if part.FormName() != "file" || found {
+				return nil, problem(http.StatusBadRequest, "unknown-field", "send one form field, file")
+			}
+			found = true
+			if data, err = io.ReadAll(part); err != nil {
+				return nil, problem(http.StatusBadRequest, "malformed-multipart", "invalid multipart body")
+			}
+		}
+		if !found {
+			return nil, problem(http.StatusUnprocessableEntity, "validation", "the form has no file",
+				&huma.ErrorDetail{Location: "body.file", Message: "required"})
+		}
+		return data, nil
+	}
+	return nil, problem(http.StatusUnsupportedMediaType, "", "send text/csv or multipart/form-data with a file")
+}
+
+func (s *Server) importEmployees(ctx context.Context, in *ImportInput) (*ImportOutput, error) {
+	p, err := caller(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var rows []csvEmployee
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount) {
-			if len(rows) >= maxRows {
-				return nil, tooManyRows(maxRows)
-			}
-			rows = append(rows, csvEmployee{Line: pe.StartLine, Err: fmt.Sprintf("has %d fields, the header has %d", len(rec), len(index))})
-			continue
-		}
-		if err != nil {
-			return nil, csvReadError(err)
-		}
-		if len(rows) >= maxRows {
-			return nil, tooManyRows(maxRows)
-		}
-		line, _ := r.FieldPos(0) // only valid after a successful read
-		row := csvEmployee{Line: line}
-		for col, i := range index {
-			v := strings.TrimSpace(rec[i])
-			switch col {
-			case "subject":
-				row.Subject = v
-			case "name":
-				row.Name = v
-			case "email":
-				row.Email = v
-			case "title":
-				row.Title = v
-			case "role":
-				row.Role = v
-			case "tier":
-				row.Tier = v
-			case "manager":
-				row.Manager = v
-			case "team":
-				row.Team = v
-			}
-		}
-		rows = append(rows, row)
+	if err := s.app.AuthorizeEmployees(p); err != nil {
+		return nil, s.fail(ctx, "import employees", err)
 	}
-	return rows, nil
+	data, err := importFile(in)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.app.ImportEmployees(ctx, p, data)
+	if err != nil {
+		return nil, s.fail(ctx, "import employees", err)
+	}
+	out := &ImportOutput{Status: http.StatusOK}
+	out.Body.Rows = res.Rows
+	out.Body.Created, out.Body.Updated, out.Body.Unchanged = res.Created, res.Updated, res.Unchanged
+	out.Body.Failed = len(res.Errors)
+	out.Body.Errors = make([]ImportLineError, min(len(res.Errors), maxReportedLineErrors))
+	for i := range out.Body.Errors {
+		e := res.Errors[i]
+		out.Body.Errors[i] = ImportLineError{Line: e.Line, Field: e.Field, Message: e.Message}
+	}
+	if len(res.Errors) > 0 {
+		out.Status = http.StatusMultiStatus
+	}
+	return out, nil
 }
 
-func tooManyRows(maxRows int) error {
-	return &csvFileError{Status: 413, Kind: "too-many-rows", Msg: fmt.Sprintf("the file holds more than %d data rows; split it", maxRows)}
-}
-
-// csvReadError turns a csv read error (bad quoting) into a file error with
-// its line.
-func csvReadError(err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return &csvFileError{Status: 422, Kind: "malformed-csv", Line: pe.Line, Msg: pe.Err.Error()}
-	}
-	return &csvFileError{Status: 422, Kind: "malformed-csv", Msg: "the file is not readable CSV"}
-}
-
-// headerIndex maps each known column to its position; unknown, duplicate or
-// missing required columns are file errors.
-func headerIndex(header []string) (map[string]int, error) {
-	index := make(map[string]int, len(header))
-	for i, h := range header {
-		col := strings.ToLower(strings.TrimSpace(h))
-		_, dup := index[col]
-		switch {
-		case !slices.Contains(csvColumns, col):
-			return nil, &csvFileError{Status: 422, Kind: "invalid-csv-header", Line: 1,
-				Msg: fmt.Sprintf("unknown column %q (known: %s)", truncate(h, 40), strings.Join(csvColumns, ", "))}
-		case dup:
-			return nil, &csvFileError{Status: 422, Kind: "invalid-csv-header", Line: 1, Msg: fmt.Sprintf("column %q appears twice", col)}
-		}
-		index[col] = i
-	}
-	var missing []string
-	for _, c := range []string{"subject", "name", "tier"} {
-		if _, ok := index[c]; !ok {
-			missing = append(missing, c)
-		}
-	}
-	_, hasRole := index["role"]
-	_, hasTitle := index["title"]
-	if !hasRole && !hasTitle {
-		missing = append(missing, "title or role")
-	}
-	if len(missing) > 0 {
-		return nil, &csvFileError{Status: 422, Kind: "invalid-csv-header", Line: 1,
-			Msg: "the header lacks the required column(s): " + strings.Join(missing, ", ")}
-	}
-	return index, nil
-}
-
-// truncate shortens s to at most n runes for an error message.
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
-}
+// truncate shortens s to at most n runes for an error message, as every
+// message that quotes refused input does.
+func truncate(s string, n int) string { return people.Clip(s, n) }

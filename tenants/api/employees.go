@@ -3,31 +3,16 @@ package api
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
-	"net/mail"
-	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/google/uuid"
 
 	"github.com/cadrehq/cadre/domain/catalog"
-	"github.com/cadrehq/cadre/domain/competency"
-	"github.com/cadrehq/cadre/events"
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/app"
 	"github.com/cadrehq/cadre/tenants/store"
-)
-
-// Field limits of an employee.
-const (
-	maxSubject = 200
-	maxName    = 200
-	maxEmail   = 254
-	maxTeam    = 100
 )
 
 // EmployeeBody is an employee as the API shows it.
@@ -202,219 +187,18 @@ func readableEmployee(tx *store.Tx, v viewer, id uuid.UUID) (store.Employee, err
 	return e, nil
 }
 
-// resolveRole turns a role slug or a job title into a catalog role slug.
-func resolveRole(s string) (string, bool) {
-	s = strings.TrimSpace(s)
-	c := catalog.Default()
-	if _, ok := c.Role(strings.ToLower(s)); ok {
-		return strings.ToLower(s), true
-	}
-	if m, ok := c.Match(s); ok {
-		return m.Role.Slug, true
-	}
-	return "", false
-}
-
-// normalizeEmail checks an email address and lower-cases it; empty is fine.
-func normalizeEmail(s string) (string, bool) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", true
-	}
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Address != s || len(s) > maxEmail {
-		return "", false
-	}
-	return strings.ToLower(s), true
-}
-
-// fieldText checks a required (or optional) single-line text field.
-func fieldText(v string, required bool, max int) bool {
-	if required && v == "" {
-		return false
-	}
-	return app.ValidText(v) && !strings.ContainsAny(v, "\r\n") && utf8.RuneCountInString(v) <= max
-}
-
-// employeeFields is a validated create or change of an employee.
-func validateEmployee(e *store.Employee, loc string) []*huma.ErrorDetail {
-	var errs []*huma.ErrorDetail
-	add := func(field, msg string) {
-		errs = append(errs, &huma.ErrorDetail{Location: loc + field, Message: msg})
-	}
-	if !fieldText(e.Subject, true, maxSubject) {
-		add("subject", "must be non-empty text of at most 200 characters")
-	}
-	if !fieldText(e.Name, true, maxName) {
-		add("name", "must be non-empty text of at most 200 characters")
-	}
-	if em, ok := normalizeEmail(e.Email); ok {
-		e.Email = em
-	} else {
-		add("email", "must be a plain email address (name@example.com)")
-	}
-	if !fieldText(e.Team, false, maxTeam) {
-		add("team", "must be text of at most 100 characters")
-	}
-	return errs
-}
-
-func validationProblem(errs []*huma.ErrorDetail) error {
-	msgs := make([]string, len(errs))
-	for i, e := range errs {
-		msgs[i] = e.Location + ": " + e.Message
-	}
-	return problem(http.StatusUnprocessableEntity, "validation", "the employee is not valid: "+strings.Join(msgs, "; "), errs...)
-}
-
-// roleSetBump bumps the tenant's context revision when the set of role slugs
-// its employees hold differs from before, and returns the revision the
-// events carry.
-func roleSetBump(tx *store.Tx, before []string) (int64, error) {
-	after, err := tx.EmployeeRoleSlugs()
-	if err != nil {
-		return 0, err
-	}
-	if !slices.Equal(before, after) {
-		return tx.BumpContextRevision()
-	}
-	t, err := tx.LoadTenant()
-	return t.ContextRevision, err
-}
-
-// checkManager verifies that manager exists in the tenant and that making it
-// e's manager makes no cycle.
-func checkManager(tx *store.Tx, e store.Employee) error {
-	if e.ManagerID == uuid.Nil {
-		return nil
-	}
-	bad := func(msg string) error {
-		return problem(http.StatusUnprocessableEntity, "validation", msg, &huma.ErrorDetail{Location: "body.manager_id", Message: msg})
-	}
-	if e.ManagerID == e.ID {
-		return bad("an employee cannot be their own manager")
-	}
-	seen := map[uuid.UUID]bool{e.ID: true}
-	for id := e.ManagerID; id != uuid.Nil; {
-		m, err := tx.Employee(id)
-		if errors.Is(err, store.ErrNotFound) {
-			if id == e.ManagerID {
-				return bad("no such employee")
-			}
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if seen[m.ID] {
-			return bad("this manager would make a reporting cycle")
-		}
-		seen[m.ID] = true
-		id = m.ManagerID
-	}
-	return nil
-}
-
-func parseManagerID(s *string) (uuid.UUID, error) {
-	if s == nil || *s == "" {
-		return uuid.Nil, nil
-	}
-	id, err := uuid.Parse(*s)
-	if err != nil || len(*s) != 36 {
-		return uuid.Nil, problem(http.StatusUnprocessableEntity, "validation", "manager_id must be an employee id",
-			&huma.ErrorDetail{Location: "body.manager_id", Message: "must be a UUID"})
-	}
-	return id, nil
-}
-
 func (s *Server) createEmployee(ctx context.Context, in *CreateEmployeeInput) (*EmployeeOutput, error) {
-	p, err := tenantPrincipal(ctx, tenants.RoleAdmin)
+	p, err := caller(ctx)
 	if err != nil {
 		return nil, err
 	}
 	b := in.Body
-	now := time.Now().UTC().Truncate(time.Microsecond)
-	e := store.Employee{ID: uuid.Must(uuid.NewV7()), Subject: strings.TrimSpace(b.Subject), Name: strings.TrimSpace(b.Name),
-		Email: b.Email, Team: strings.TrimSpace(b.Team), CreatedAt: now, UpdatedAt: now}
-	errs := validateEmployee(&e, "body.")
-	slug, ok := resolveRole(b.Role)
-	if !ok {
-		errs = append(errs, &huma.ErrorDetail{Location: "body.role", Message: "no catalog role has this slug or matches this title"})
-	}
-	e.RoleSlug = slug
-	if e.Tier, err = competency.ParseTier(b.Tier); err != nil {
-		errs = append(errs, &huma.ErrorDetail{Location: "body.tier", Message: "must be entry, mid or senior"})
-	}
-	if e.ManagerID, err = parseManagerID(b.ManagerID); err != nil {
-		return nil, err
-	}
-	if len(errs) > 0 {
-		return nil, validationProblem(errs)
-	}
-	err = s.retryDeadlocks(ctx, p.Tenant, func(tx *store.Tx) error {
-		if err := checkManager(tx, e); err != nil {
-			return err
-		}
-		before, err := tx.EmployeeRoleSlugs()
-		if err != nil {
-			return err
-		}
-		if err := tx.InsertEmployee(e); err != nil {
-			return err
-		}
-		rev, err := roleSetBump(tx, before)
-		if err != nil {
-			return err
-		}
-		if err := tx.Audit(p.Subject, "employee.create", "employee/"+e.ID.String(), map[string]any{"subject": e.Subject, "role": e.RoleSlug}); err != nil {
-			return err
-		}
-		_, err = tx.Emit(events.TypeEmployeeCreated, e.ID.String(), employeeCreated(e, rev))
-		return err
-	})
-	if errors.Is(err, store.ErrConflict) {
-		return nil, problem(http.StatusConflict, "employee-exists", "another employee has this subject or email")
-	}
+	e, err := s.app.CreateEmployee(ctx, p, app.NewEmployee{Subject: b.Subject, Name: b.Name, Email: b.Email, Team: b.Team,
+		Role: b.Role, Tier: b.Tier, ManagerID: b.ManagerID})
 	if err != nil {
 		return nil, s.fail(ctx, "create employee", err)
 	}
 	return &EmployeeOutput{Body: toEmployeeBody(e)}, nil
-}
-
-func managerString(id uuid.UUID) string {
-	if id == uuid.Nil {
-		return ""
-	}
-	return id.String()
-}
-
-func employeeCreated(e store.Employee, rev int64) events.EmployeeCreated {
-	return events.EmployeeCreated{EmployeeID: e.ID.String(), Role: e.RoleSlug, Tier: e.Tier.String(), Team: e.Team,
-		ManagerID: managerString(e.ManagerID), ContextRevision: rev}
-}
-
-// changedFields names the fields that differ between two versions of an
-// employee, for employee.updated.
-func changedFields(old, cur store.Employee) []string {
-	var out []string
-	for _, f := range []struct {
-		name string
-		diff bool
-	}{
-		{"subject", old.Subject != cur.Subject}, {"name", old.Name != cur.Name}, {"email", old.Email != cur.Email},
-		{"role", old.RoleSlug != cur.RoleSlug}, {"tier", old.Tier != cur.Tier}, {"team", old.Team != cur.Team},
-		{"manager_id", old.ManagerID != cur.ManagerID},
-	} {
-		if f.diff {
-			out = append(out, f.name)
-		}
-	}
-	return out
-}
-
-func employeeUpdated(e store.Employee, changed []string, rev int64) events.EmployeeUpdated {
-	return events.EmployeeUpdated{EmployeeID: e.ID.String(), Role: e.RoleSlug, Tier: e.Tier.String(), Team: e.Team,
-		ManagerID: managerString(e.ManagerID), Changed: changed, ContextRevision: rev}
 }
 
 func (s *Server) listEmployees(ctx context.Context, in *ListEmployeesInput) (*EmployeeListOutput, error) {
@@ -487,80 +271,20 @@ func (s *Server) getEmployee(ctx context.Context, in *EmployeeIDInput) (*Employe
 }
 
 func (s *Server) patchEmployee(ctx context.Context, in *PatchEmployeeInput) (*EmployeeOutput, error) {
-	p, err := tenantPrincipal(ctx, tenants.RoleAdmin)
+	p, err := caller(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if err := s.app.AuthorizeEmployees(p); err != nil {
+		return nil, s.fail(ctx, "patch employee", err)
 	}
 	id, err := parseUUID(in.ID)
 	if err != nil {
 		return nil, err
 	}
 	b := in.Body
-	var e store.Employee
-	err = s.retryDeadlocks(ctx, p.Tenant, func(tx *store.Tx) error {
-		old, err := tx.Employee(id)
-		if err != nil {
-			return err
-		}
-		e = old
-		set := func(dst *string, v *string) {
-			if v != nil {
-				*dst = strings.TrimSpace(*v)
-			}
-		}
-		set(&e.Subject, b.Subject)
-		set(&e.Name, b.Name)
-		set(&e.Email, b.Email)
-		set(&e.Team, b.Team)
-		errs := validateEmployee(&e, "body.")
-		if b.Role != nil {
-			slug, ok := resolveRole(*b.Role)
-			if !ok {
-				errs = append(errs, &huma.ErrorDetail{Location: "body.role", Message: "no catalog role has this slug or matches this title"})
-			}
-			e.RoleSlug = slug
-		}
-		if b.Tier != nil {
-			if e.Tier, err = competency.ParseTier(*b.Tier); err != nil {
-				errs = append(errs, &huma.ErrorDetail{Location: "body.tier", Message: "must be entry, mid or senior"})
-			}
-		}
-		if len(errs) > 0 {
-			return validationProblem(errs)
-		}
-		if b.ManagerID != nil {
-			if e.ManagerID, err = parseManagerID(b.ManagerID); err != nil {
-				return err
-			}
-			if err := checkManager(tx, e); err != nil {
-				return err
-			}
-		}
-		changed := changedFields(old, e)
-		if len(changed) == 0 {
-			return nil
-		}
-		before, err := tx.EmployeeRoleSlugs()
-		if err != nil {
-			return err
-		}
-		e.UpdatedAt = time.Now().UTC().Truncate(time.Microsecond)
-		if err := tx.UpdateEmployee(e); err != nil {
-			return err
-		}
-		rev, err := roleSetBump(tx, before)
-		if err != nil {
-			return err
-		}
-		if err := tx.Audit(p.Subject, "employee.update", "employee/"+e.ID.String(), map[string]any{"changed": changed}); err != nil {
-			return err
-		}
-		_, err = tx.Emit(events.TypeEmployeeUpdated, e.ID.String(), employeeUpdated(e, changed, rev))
-		return err
-	})
-	if errors.Is(err, store.ErrConflict) {
-		return nil, problem(http.StatusConflict, "employee-exists", "another employee has this subject or email")
-	}
+	e, err := s.app.UpdateEmployee(ctx, p, id, app.EmployeeChange{Subject: b.Subject, Name: b.Name, Email: b.Email,
+		Role: b.Role, Tier: b.Tier, ManagerID: b.ManagerID, Team: b.Team})
 	if err != nil {
 		return nil, s.fail(ctx, "patch employee", err)
 	}
@@ -568,74 +292,19 @@ func (s *Server) patchEmployee(ctx context.Context, in *PatchEmployeeInput) (*Em
 }
 
 func (s *Server) deleteEmployee(ctx context.Context, in *EmployeeIDInput) (*struct{}, error) {
-	p, err := tenantPrincipal(ctx, tenants.RoleAdmin)
+	p, err := caller(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if err := s.app.AuthorizeEmployees(p); err != nil {
+		return nil, s.fail(ctx, "delete employee", err)
 	}
 	id, err := parseUUID(in.ID)
 	if err != nil {
 		return nil, err
 	}
-	err = s.retryDeadlocks(ctx, p.Tenant, func(tx *store.Tx) error {
-		before, err := tx.EmployeeRoleSlugs()
-		if err != nil {
-			return err
-		}
-		_, detached, err := tx.DeleteEmployee(id)
-		if err != nil {
-			return err
-		}
-		rev, err := roleSetBump(tx, before)
-		if err != nil {
-			return err
-		}
-		if err := tx.Audit(p.Subject, "employee.delete", "employee/"+id.String(), map[string]any{"detached_reports": len(detached)}); err != nil {
-			return err
-		}
-		pending := []store.PendingEvent{{Type: events.TypeEmployeeDeleted, Resource: id.String(),
-			Data: events.EmployeeDeleted{EmployeeID: id.String(), ContextRevision: rev}}}
-		for _, r := range detached {
-			e, err := tx.Employee(r)
-			if err != nil {
-				return err
-			}
-			pending = append(pending, store.PendingEvent{Type: events.TypeEmployeeUpdated, Resource: r.String(),
-				Data: employeeUpdated(e, []string{"manager_id"}, rev)})
-		}
-		return tx.EmitBatch(pending)
-	})
-	if err != nil {
+	if err := s.app.DeleteEmployee(ctx, p, id); err != nil {
 		return nil, s.fail(ctx, "delete employee", err)
 	}
 	return nil, nil
-}
-
-// errLine formats a per-line import error.
-func errLine(line int, field, format string, args ...any) ImportLineError {
-	return ImportLineError{Line: line, Field: field, Message: fmt.Sprintf(format, args...)}
-}
-
-// deadlockRetries bounds how often a write that lost a deadlock (or a
-// serialization failure) on PostgreSQL is run again.
-const deadlockRetries = 5
-
-// retryDeadlocks runs fn in a tenant transaction and runs it again when
-// PostgreSQL aborted it to break a deadlock (SQLSTATE 40P01) or a
-// serialization failure (40001): for example deleting an employee while the
-// plan builder writes that employee's plan, which locks the same rows in
-// the other order. fn must be safe to run again (it is: the transaction
-// rolled back).
-func (s *Server) retryDeadlocks(ctx context.Context, tenant tenants.ID, fn func(tx *store.Tx) error) error {
-	for attempt := 0; ; attempt++ {
-		err := s.cfg.Store.InTenant(ctx, tenant, fn)
-		if err == nil || attempt == deadlockRetries || !isDeadlock(err) || ctx.Err() != nil {
-			return err
-		}
-	}
-}
-
-// isDeadlock reports a PostgreSQL deadlock or serialization failure.
-func isDeadlock(err error) bool {
-	msg := err.Error()
-	return strings.Contains(msg, "SQLSTATE 40P01") || strings.Contains(msg, "SQLSTATE 40001")
 }

@@ -1,13 +1,15 @@
-package api
+package people_test
 
 import (
 	"errors"
 	"testing"
+
+	"github.com/cadrehq/cadre/domain/people"
 )
 
 // FuzzImportCSV feeds arbitrary bytes to the import's CSV parser and its
-// per-line validation: they never panic, a file error is one of the known
-// kinds with a 413 or 422 status, rows carry increasing line numbers past
+// per-line validation: they never panic, a file error has one of the known
+// codes (and says TooMany exactly for too many rows), rows carry increasing line numbers past
 // the header, and every row is either staged or reported.
 func FuzzImportCSV(f *testing.F) {
 	f.Add([]byte("subject,name,email,title,role,tier,manager,team\nu1,Ann,ann@acme.test,DevOps Engineer,,mid,,platform\n"))
@@ -17,14 +19,19 @@ func FuzzImportCSV(f *testing.F) {
 	f.Add([]byte("subject,name,role,tier\nu1,Ann\n"))
 	f.Add([]byte(""))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rows, err := parseEmployeeCSV(data, 50)
+		rows, err := people.ParseCSV(data, 50)
 		if err != nil {
-			var fe *csvFileError
+			var fe *people.FileError
 			if !errors.As(err, &fe) {
 				t.Fatalf("error %v is not a file error", err)
 			}
-			if fe.Status != 413 && fe.Status != 422 || fe.Kind == "" {
-				t.Fatalf("file error %+v: want status 413/422 and a kind", fe)
+			switch fe.Code {
+			case "malformed-csv", "invalid-csv-header", "too-many-rows":
+			default:
+				t.Fatalf("file error %+v: want one of the known codes", fe)
+			}
+			if fe.TooMany != (fe.Code == "too-many-rows") {
+				t.Fatalf("file error %+v: TooMany must be set exactly for too-many-rows", fe)
 			}
 			return
 		}
@@ -38,7 +45,7 @@ func FuzzImportCSV(f *testing.F) {
 			}
 			last = r.Line
 		}
-		staged, errs := stageRows(rows)
+		staged, errs := people.Stage(rows)
 		if len(staged)+len(errs) != len(rows) {
 			t.Fatalf("%d staged + %d errors != %d rows", len(staged), len(errs), len(rows))
 		}
