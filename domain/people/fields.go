@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cadrehq/cadre/domain/catalog"
+	"github.com/cadrehq/cadre/domain/text"
 )
 
 // Field limits of an employee, in characters (MaxEmail in bytes, the
@@ -63,15 +64,7 @@ func Text(v string, required bool, max int) bool {
 	if required && v == "" {
 		return false
 	}
-	if !utf8.ValidString(v) || utf8.RuneCountInString(v) > max {
-		return false
-	}
-	for _, r := range v {
-		if r < 0x20 && r != '\t' || r == 0x7f {
-			return false
-		}
-	}
-	return true
+	return text.Clean(v, false) && utf8.RuneCountInString(v) <= max
 }
 
 // NormalizeEmail checks a plain email address (no display name, no
