@@ -2,16 +2,20 @@ package assessment
 
 import "testing"
 
+// TestStemJoinsWordForms checks that the scorer's stem puts the forms of a
+// word together, British and American spellings and irregular pasts
+// included. (Porter2 keeps "strategic" and "organisational" apart from
+// "strategy" and "organisation"; the markers list such forms themselves.)
 func TestStemJoinsWordForms(t *testing.T) {
 	t.Parallel()
 	tests := [][]string{
 		{"automate", "automated", "automating", "automation", "automates"},
-		{"organisation", "organization", "organised", "organisational"},
+		{"organisation", "organization", "organised", "organise", "organizes"},
 		{"design", "designed", "designing", "designs"},
 		{"lead", "led", "leads", "leading"},
 		{"mentor", "mentored", "mentoring", "mentors"},
 		{"analyse", "analysed", "analysis", "analyze", "analyses"},
-		{"strategy", "strategic", "strategies"},
+		{"strategy", "strategies"},
 		{"reliable", "reliability"},
 		{"run", "running", "ran"},
 	}
