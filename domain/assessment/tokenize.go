@@ -2,6 +2,8 @@ package assessment
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/cadrehq/cadre/domain/text/analysis"
 )
@@ -45,7 +47,31 @@ func tokenize(s string) []token {
 // stem returns the stem by which the scorer matches a lower-case content
 // word: the Porter2 stem of its base form, so that "led" meets "leading" and
 // a British "organised" meets an American "organization".
-func stem(w string) string { return analysis.Stem(analysis.BaseForm(w)) }
+func stem(w string) string {
+	if s, ok := stemCache.Load(w); ok {
+		return s.(string)
+	}
+	s := analysis.Stem(analysis.BaseForm(w))
+	if stemCacheLen.Add(1) > maxCachedStems {
+		stemCache.Clear()
+		stemCacheLen.Store(1)
+	}
+	stemCache.Store(w, s)
+	return s
+}
+
+// maxCachedStems bounds the stem cache; when it is full the cache starts
+// over. Answers and descriptors draw on a working vocabulary of a few
+// thousand words, so the bound is reached only by unusual input.
+const maxCachedStems = 1 << 16
+
+// stemCache maps words to their stems: stemming a word costs several map
+// lookups and a pass over dozens of suffixes, and scoring stems the same
+// words (a rubric's, the common words of answers) again and again.
+var (
+	stemCache    sync.Map
+	stemCacheLen atomic.Int64
+)
 
 // hashString is FNV-1a of s.
 func hashString(s string) uint64 {
