@@ -1,6 +1,10 @@
 package assessment
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/cadrehq/cadre/domain/text/analysis"
+)
 
 // marker is a behavioural phrase that points to a proficiency level whatever
 // the competency: reliance on help points low, ownership to the middle,
@@ -61,7 +65,7 @@ var markerStems = func() map[string]struct{} {
 	for _, ms := range markers {
 		for _, mk := range ms {
 			for _, s := range mk.stems {
-				if !isStop(s) {
+				if !analysis.IsStopWord(s) {
 					m[s] = struct{}{}
 				}
 			}
@@ -136,7 +140,7 @@ func stemsAt(toks []token, i int, want []string) bool {
 // pastTense reports whether the lower-case word looks like a past-tense verb:
 // a regular "-ed" form or a known irregular one.
 func pastTense(w string) bool {
-	if _, ok := irregular[w]; ok {
+	if _, ok := analysis.IrregularPast(w); ok {
 		return true
 	}
 	return len(w) > 4 && strings.HasSuffix(w, "ed")

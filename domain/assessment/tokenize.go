@@ -2,11 +2,15 @@ package assessment
 
 import (
 	"strings"
-	"unicode"
+	"sync"
+	"sync/atomic"
+
+	"github.com/cadrehq/cadre/domain/text/analysis"
 )
 
-// token is one word of a text: its lower-case form, its stem, whether it is
-// a stop word, the sentence it belongs to and its byte offsets in the text.
+// token is one word of a text as the scorer sees it: its lower-case form,
+// its stem, whether it is a stop word, the sentence it belongs to and its
+// byte offsets in the text.
 type token struct {
 	word       string
 	stem       string
@@ -16,65 +20,58 @@ type token struct {
 	start, end int
 }
 
-// tokenize splits s into word tokens: runs of letters and digits, with
-// inner apostrophes kept ("don't"); everything else separates words.
-// Sentences end at '.', '!', '?', ';' and line breaks.
+// tokenize splits s into the words of [analysis.Tokens], stemmed by [stem]
+// unless they are stop words. A sentence ends wherever '.', '!', '?', ';' or
+// a line break separates two words: the scorer's sentences are the spans
+// within which an "I" acts and a trigram counts, so a list item or a clause
+// after a semicolon is one.
 func tokenize(s string) []token {
-	toks := make([]token, 0, len(s)/5+1)
-	sentence := 0
-	inWord := false
-	start := 0
-	flush := func(end int) {
-		if !inWord {
-			return
+	words := analysis.Tokens(s)
+	toks := make([]token, 0, len(words))
+	sentence, prev := 0, 0
+	for _, w := range words {
+		if len(toks) > 0 && strings.ContainsAny(s[prev:w.Start], ".!?;\n") {
+			sentence++
 		}
-		inWord = false
-		w := strings.ToLower(trimQuotes(s[start:end]))
-		if w == "" {
-			return
-		}
-		stop := isStop(w)
-		st := w
+		prev = w.End
+		stop := analysis.IsStopWord(w.Text)
+		st := w.Text
 		if !stop {
-			st = stem(w)
+			st = stem(w.Text)
 		}
-		toks = append(toks, token{word: w, stem: st, hash: hashString(st), stop: stop, sentence: sentence, start: start, end: end})
+		toks = append(toks, token{word: w.Text, stem: st, hash: hashString(st), stop: stop, sentence: sentence, start: w.Start, end: w.End})
 	}
-	for i, r := range s {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if !inWord {
-				inWord, start = true, i
-			}
-		case (r == '\'' || r == '’') && inWord:
-			// Part of the word unless it ends it; trimmed in flush.
-		default:
-			flush(i)
-			switch r {
-			case '.', '!', '?', ';', '\n':
-				if len(toks) > 0 && toks[len(toks)-1].sentence == sentence {
-					sentence++
-				}
-			}
-		}
-	}
-	flush(len(s))
 	return toks
 }
 
-// trimQuotes removes apostrophes around a word.
-func trimQuotes(w string) string {
-	for {
-		switch {
-		case strings.HasPrefix(w, "'"), strings.HasSuffix(w, "'"):
-			w = strings.TrimSuffix(strings.TrimPrefix(w, "'"), "'")
-		case strings.HasPrefix(w, "’"), strings.HasSuffix(w, "’"):
-			w = strings.TrimSuffix(strings.TrimPrefix(w, "’"), "’")
-		default:
-			return w
-		}
+// stem returns the stem by which the scorer matches a lower-case content
+// word: the Porter2 stem of its base form, so that "led" meets "leading" and
+// a British "organised" meets an American "organization".
+func stem(w string) string {
+	if s, ok := stemCache.Load(w); ok {
+		return s.(string)
 	}
+	s := analysis.Stem(analysis.BaseForm(w))
+	if stemCacheLen.Add(1) > maxCachedStems {
+		stemCache.Clear()
+		stemCacheLen.Store(1)
+	}
+	stemCache.Store(w, s)
+	return s
 }
+
+// maxCachedStems bounds the stem cache; when it is full the cache starts
+// over. Answers and descriptors draw on a working vocabulary of a few
+// thousand words, so the bound is reached only by unusual input.
+const maxCachedStems = 1 << 16
+
+// stemCache maps words to their stems: stemming a word costs several map
+// lookups and a pass over dozens of suffixes, and scoring stems the same
+// words (a rubric's, the common words of answers) again and again.
+var (
+	stemCache    sync.Map
+	stemCacheLen atomic.Int64
+)
 
 // hashString is FNV-1a of s.
 func hashString(s string) uint64 {

@@ -19,10 +19,14 @@ func Stem(word string) string {
 	if s, ok := stemExceptions[word]; ok {
 		return s
 	}
-	w := []byte(strings.TrimLeft(word, "'"))
-	if len(w) <= 2 {
-		return string(w)
+	word = strings.TrimLeft(word, "'")
+	if len(word) <= 2 {
+		return word
 	}
+	// The stem is built in a buffer on the stack; most stems are a prefix of
+	// the word and are returned without allocating (see stemOf).
+	var buf [32]byte
+	w := append(buf[:0], word...)
 	// Mark consonant y as Y.
 	for i := range w {
 		if w[i] == 'y' && (i == 0 || isVowel(w[i-1])) {
@@ -34,10 +38,10 @@ func Stem(word string) string {
 	w = step0(w)
 	w, stop := step1a(w)
 	if stop {
-		return restoreY(w)
+		return stemOf(word, w)
 	}
 	if _, ok := stemInvariant1a[string(w)]; ok {
-		return restoreY(w)
+		return stemOf(word, w)
 	}
 	w = step1b(w, r1)
 	w = step1c(w)
@@ -45,7 +49,7 @@ func Stem(word string) string {
 	w = step3(w, r1, r2)
 	w = step4(w, r2)
 	w = step5(w, r1, r2)
-	return restoreY(w)
+	return stemOf(word, w)
 }
 
 // stemExceptions are the Porter2 words stemmed by table.
@@ -326,12 +330,16 @@ func step5(w []byte, r1, r2 int) []byte {
 	return w
 }
 
-// restoreY lower-cases the Y marks and returns the stem.
-func restoreY(w []byte) string {
+// stemOf lower-cases the Y marks of w, the stem of word, and returns it:
+// the prefix of word when it is one, a new string otherwise.
+func stemOf(word string, w []byte) string {
 	for i := range w {
 		if w[i] == 'Y' {
 			w[i] = 'y'
 		}
+	}
+	if len(w) <= len(word) && string(w) == word[:len(w)] {
+		return word[:len(w)]
 	}
 	return string(w)
 }
