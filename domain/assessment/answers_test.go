@@ -1,0 +1,289 @@
+package assessment_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/cadrehq/cadre/domain/assessment"
+	"github.com/cadrehq/cadre/domain/catalog"
+	"github.com/cadrehq/cadre/domain/competency"
+	"github.com/cadrehq/cadre/domain/library"
+)
+
+// corpusPath is the labelled open-text answer corpus (issue 15): answers
+// written by people other than the scorer's authors, labelled by the
+// behaviour they evidence, and split once into a "tune" and a "test" half.
+var corpusPath = filepath.Join("testdata", "answers", "answers.json")
+
+// corpusCompetencies are the catalog competencies the corpus must cover:
+// the eight of the reference DevOps framework and four of management.
+var corpusCompetencies = []string{
+	"cloud-infrastructure-management", "ci-cd", "collaboration-communication", "problem-solving",
+	"security-best-practices", "automation-scripting", "monitoring-performance-tuning", "agile-methodologies",
+	"team-leadership", "people-development", "performance-management", "decision-making",
+}
+
+// Bounds on the corpus, from the issue: enough answers to measure a scorer,
+// enough voices that it cannot learn one author's style, and answer length
+// that does not give the level away.
+const (
+	minCorpusAnswers = 220
+	minCorpusVoices  = 5
+	minLengthRho     = -0.3
+	maxLengthRho     = 0.5
+)
+
+// valuePrefix marks an answer about a company value rather than a catalog
+// competency: "value:" and the value's name.
+const valuePrefix = "value:"
+
+// The two halves of the corpus. A scorer is tuned on tuneHalf only and
+// reported on testHalf only; the split never changes.
+const (
+	tuneHalf = "tune"
+	testHalf = "test"
+)
+
+// corpus is the file's shape.
+type corpus struct {
+	Source  string           `json:"source"`
+	Values  []library.Value  `json:"values"`
+	Answers []labelledAnswer `json:"answers"`
+}
+
+// labelledAnswer is one answer of the corpus: Competency is a catalog slug
+// or valuePrefix and a value's name, Author the id of the writing voice.
+type labelledAnswer struct {
+	ID         string `json:"id"`
+	Competency string `json:"competency"`
+	Level      int    `json:"level"`
+	Author     string `json:"author"`
+	Half       string `json:"half"`
+	Text       string `json:"text"`
+}
+
+// loadCorpus reads and decodes the corpus, rejecting unknown fields so that
+// a misspelt key is not silently dropped.
+func loadCorpus(t testing.TB) corpus {
+	t.Helper()
+	f, err := os.Open(corpusPath)
+	if err != nil {
+		t.Fatalf("open corpus: %v", err)
+	}
+	defer f.Close()
+	dec := json.NewDecoder(f)
+	dec.DisallowUnknownFields()
+	var c corpus
+	if err := dec.Decode(&c); err != nil {
+		t.Fatalf("decode %s: %v", corpusPath, err)
+	}
+	return c
+}
+
+func TestLabelledCorpusIsWellFormed(t *testing.T) {
+	t.Parallel()
+	c := loadCorpus(t)
+	cat := catalog.Default()
+	if strings.TrimSpace(c.Source) == "" {
+		t.Error("corpus has no source")
+	}
+	values := map[string]bool{}
+	for _, v := range c.Values {
+		if strings.TrimSpace(v.Name) == "" || strings.TrimSpace(v.Description) == "" {
+			t.Errorf("value %q: want a name and a description", v.Name)
+		}
+		values[v.Name] = true
+	}
+	if len(values) != len(c.Values) {
+		t.Errorf("got %d distinct value names of %d values, want no repeats", len(values), len(c.Values))
+	}
+
+	ids := map[string]bool{}
+	voices := map[string]int{}
+	type cell struct {
+		competency string
+		level      int
+		half       string
+	}
+	cells := map[cell]int{}
+	var lengths, levels []float64
+	for _, a := range c.Answers {
+		if a.ID == "" || ids[a.ID] {
+			t.Errorf("answer id %q: want a non-empty id used once", a.ID)
+		}
+		ids[a.ID] = true
+		if name, ok := strings.CutPrefix(a.Competency, valuePrefix); ok {
+			if !values[name] {
+				t.Errorf("%s: value %q is not declared in the corpus's values", a.ID, name)
+			}
+		} else if _, ok := cat.Competency(a.Competency); !ok {
+			t.Errorf("%s: competency %q is not in the catalog", a.ID, a.Competency)
+		}
+		if !competency.Level(a.Level).Valid() {
+			t.Errorf("%s: level %d, want 1 to 5", a.ID, a.Level)
+		}
+		if a.Half != tuneHalf && a.Half != testHalf {
+			t.Errorf("%s: half %q, want %q or %q", a.ID, a.Half, tuneHalf, testHalf)
+		}
+		if a.Author == "" {
+			t.Errorf("%s: no author", a.ID)
+		}
+		if strings.TrimSpace(a.Text) == "" {
+			t.Errorf("%s: no text", a.ID)
+		}
+		voices[a.Author]++
+		cells[cell{a.Competency, a.Level, a.Half}]++
+		lengths = append(lengths, float64(len(strings.Fields(a.Text))))
+		levels = append(levels, float64(a.Level))
+	}
+
+	if n := len(c.Answers); n < minCorpusAnswers {
+		t.Errorf("got %d answers, want at least %d", n, minCorpusAnswers)
+	}
+	if n := len(voices); n < minCorpusVoices {
+		t.Errorf("got %d voices, want at least %d", n, minCorpusVoices)
+	}
+
+	// Every competency and every declared value has answers at every level
+	// in both halves, so that each half can measure the whole scale.
+	subjects := slices.Clone(corpusCompetencies)
+	for _, v := range c.Values {
+		subjects = append(subjects, valuePrefix+v.Name)
+	}
+	for _, s := range subjects {
+		for l := 1; l <= 5; l++ {
+			for _, h := range []string{tuneHalf, testHalf} {
+				if cells[cell{s, l, h}] == 0 {
+					t.Errorf("%s level %d has no answer in the %s half", s, l, h)
+				}
+			}
+		}
+	}
+
+	// Level must not be readable from length: short expert answers and
+	// long basic ones are in the corpus on purpose.
+	rho := spearman(lengths, levels)
+	t.Logf("length (words) vs level Spearman rho = %.3f over %d answers", rho, len(lengths))
+	if rho < minLengthRho || rho > maxLengthRho {
+		t.Errorf("length vs level Spearman rho = %.3f, want within [%.1f, %.1f]", rho, minLengthRho, maxLengthRho)
+	}
+}
+
+// TestLabelledCorpusCurrentScorer measures today's open-text scorer on the
+// test half of the corpus and logs it, with no threshold: it is the baseline
+// a behaviour-based scorer is compared with. Catalog competencies are scored
+// with their catalog definitions; values with the cultural competency the
+// library builds from the value's name and description, as in production.
+func TestLabelledCorpusCurrentScorer(t *testing.T) {
+	t.Parallel()
+	c := loadCorpus(t)
+	a, slugOf := corpusAssessment(t, c)
+
+	type scored struct{ got, want []float64 }
+	all := map[string]*scored{"competencies": {}, "values": {}}
+	per := map[string]*scored{}
+	exact, within1, n := 0, 0, 0
+	for _, ans := range c.Answers {
+		if ans.Half != testHalf {
+			continue
+		}
+		group := "competencies"
+		if strings.HasPrefix(ans.Competency, valuePrefix) {
+			group = "values"
+		}
+		res := scoreText(t, a, slugOf[ans.Competency], ans.Text)
+		got, want := float64(res.Level), float64(ans.Level)
+		for _, s := range []*scored{all[group], perOf(per, ans.Competency)} {
+			s.got = append(s.got, got)
+			s.want = append(s.want, want)
+		}
+		if group == "competencies" {
+			n++
+			d := int(res.Level) - ans.Level
+			if d == 0 {
+				exact++
+			}
+			if d >= -1 && d <= 1 {
+				within1++
+			}
+		}
+	}
+	// The figures carry no threshold, but a measurement that scored
+	// nothing, or left a competency or value out, would be no baseline.
+	if want := len(corpusCompetencies) + len(c.Values); len(per) != want {
+		t.Errorf("scored %d competencies and values in the test half, want %d", len(per), want)
+	}
+	for _, g := range []string{"competencies", "values"} {
+		t.Logf("test half, %s: current scorer Spearman rho = %.3f over %d answers", g, spearman(all[g].got, all[g].want), len(all[g].got))
+	}
+	t.Logf("test half, competencies: exact %d, within one level %d, of %d", exact, within1, n)
+	keys := make([]string, 0, len(per))
+	for k := range per {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		t.Logf("  %-44s rho %6.3f over %d", k, spearman(per[k].got, per[k].want), len(per[k].got))
+	}
+}
+
+// perOf returns the accumulator of the key, creating it on first use.
+func perOf[T any](m map[string]*T, key string) *T {
+	if m[key] == nil {
+		m[key] = new(T)
+	}
+	return m[key]
+}
+
+// corpusAssessment generates one assessment holding an open-text item for
+// every competency and value of the corpus, and maps each answer's
+// competency field to the slug it is scored under.
+func corpusAssessment(t *testing.T, c corpus) (assessment.Assessment, map[string]string) {
+	t.Helper()
+	cat := catalog.Default()
+	lib, err := library.Build(library.Inputs{Values: c.Values})
+	if err != nil {
+		t.Fatalf("build library of the corpus's values: %v", err)
+	}
+	lv, err := competency.NewLevels(2, 3, 4)
+	if err != nil {
+		t.Fatalf("levels: %v", err)
+	}
+	f := competency.RoleFramework{Role: competency.Role{Slug: "labelled-corpus", Title: "Labelled corpus"}}
+	slugOf := map[string]string{}
+	add := func(key string, def competency.Competency) {
+		f.Entries = append(f.Entries, competency.Entry{Competency: def, Group: competency.Supporting, Levels: lv})
+		slugOf[key] = def.Slug
+	}
+	for _, s := range corpusCompetencies {
+		def, ok := cat.Competency(s)
+		if !ok {
+			t.Fatalf("catalog has no %q", s)
+		}
+		add(s, def)
+	}
+	for _, v := range c.Values {
+		lc, ok := lib.Competency(library.ValueSlug(v.Name))
+		if !ok {
+			t.Fatalf("library has no competency for value %q", v.Name)
+		}
+		add(valuePrefix+v.Name, lc.Definition())
+	}
+	if err := f.Validate(); err != nil {
+		t.Fatalf("corpus framework: %v", err)
+	}
+	a, err := assessment.Generate(f, competency.TierMid, "labelled-corpus")
+	if err != nil {
+		t.Fatalf("Generate: %v", err)
+	}
+	for _, ans := range c.Answers {
+		if _, ok := slugOf[ans.Competency]; !ok {
+			t.Fatalf("%s: %s is not a competency of the corpus framework", ans.ID, ans.Competency)
+		}
+	}
+	return a, slugOf
+}
