@@ -3,7 +3,6 @@ package events
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -239,9 +238,4 @@ func (b *Bus) PurgeTenant(ctx context.Context, tid tenant.ID) error {
 		return fmt.Errorf("purge tenant %s: %w", tid, err)
 	}
 	return nil
-}
-
-// isNoMessages reports a fetch that simply found nothing.
-func isNoMessages(err error) bool {
-	return errors.Is(err, jetstream.ErrNoMessages) || errors.Is(err, nats.ErrTimeout) || errors.Is(err, context.DeadlineExceeded)
 }
