@@ -109,3 +109,18 @@ func TestDemoNeedsASecret(t *testing.T) {
 		t.Errorf("got %v, want an error naming CADRE_JWT_SECRET", err)
 	}
 }
+
+// TestDemoHelp: `cadre demo -h` prints the usage and succeeds, so that
+// main prints no error line after it.
+func TestDemoHelp(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"-h", "--help"} {
+		var out bytes.Buffer
+		if err := demo(t.Context(), Config{}, []string{arg}, &out); err != nil {
+			t.Errorf("demo %s = %v, want nil", arg, err)
+		}
+		if !strings.HasPrefix(out.String(), "usage: cadre demo") || !strings.Contains(out.String(), "-timeout") {
+			t.Errorf("demo %s printed %q, want the usage and its flags", arg, out.String())
+		}
+	}
+}
