@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cadrehq/cadre/internal/testwait"
 )
 
 // startEmbeddedServe runs `cadre serve` in-process with its embedded
@@ -42,7 +44,7 @@ func startEmbeddedServe(t *testing.T) Config {
 			t.Error("serve did not return after cancel")
 		}
 	})
-	waitFor(t, "serve ready", func() (bool, error) {
+	testwait.Until(t, processWait, "serve ready", func() (bool, error) {
 		select {
 		case err := <-done:
 			t.Fatalf("serve returned early: %v", err)
