@@ -108,6 +108,7 @@ func (e *env) waitLibrary(token string, rev int64) libraryView {
 		if r.Status != http.StatusOK {
 			return false, fmt.Errorf("%d %s", r.Status, r.Body)
 		}
+		lib = libraryView{} // this answer only
 		if err := json.Unmarshal(r.Body, &lib); err != nil {
 			e.t.Fatalf("library: %v", err)
 		}

@@ -176,6 +176,7 @@ func (e *env) libWait(tenant tenants.ID, token string) libVersion {
 		default:
 			e.t.Fatalf("library: got %d %s", r.Status, r.Body)
 		}
+		v = libVersion{} // this answer only
 		if err := json.Unmarshal(r.Body, &v); err != nil {
 			e.t.Fatalf("library: %v", err)
 		}
