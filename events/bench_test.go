@@ -11,6 +11,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/internal/testwait"
 	"github.com/cadrehq/cadre/tenants/store/storetest"
 )
 
@@ -92,7 +93,7 @@ func runBenchRelay(b *testing.B, e env, out events.Outbox, pending func() (int, 
 	done := make(chan error, 1)
 	go func() { done <- r.Run(ctx) }()
 	waitStreamMsgs(b, e.bus, uint64(b.N))
-	waitUntil(b, "outbox drained", func() (bool, error) {
+	testwait.Until(b, waitTimeout, "outbox drained", func() (bool, error) {
 		n, err := pending()
 		return err == nil && n == 0, fmt.Errorf("%d pending (%v)", n, err)
 	})

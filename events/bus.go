@@ -3,12 +3,11 @@ package events
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
-	"github.com/cadrehq/cadre/tenants"
+	"github.com/cadrehq/cadre/domain/tenant"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -227,21 +226,16 @@ func (b *Bus) PublishAll(ctx context.Context, msgs []Message) (acked int, err er
 
 // PurgeTenant removes every event of the tenant from the stream (tenant
 // deletion erases its events too).
-func (b *Bus) PurgeTenant(ctx context.Context, tenant tenants.ID) error {
-	if tenant.IsZero() {
+func (b *Bus) PurgeTenant(ctx context.Context, tid tenant.ID) error {
+	if tid.IsZero() {
 		return fmt.Errorf("purge tenant: %w: zero tenant", ErrConfig)
 	}
 	s, err := b.js.Stream(ctx, b.cfg.Name)
 	if err != nil {
-		return fmt.Errorf("purge tenant %s: %w", tenant, err)
+		return fmt.Errorf("purge tenant %s: %w", tid, err)
 	}
-	if err := s.Purge(ctx, jetstream.WithPurgeSubject(TenantFilter(tenant))); err != nil {
-		return fmt.Errorf("purge tenant %s: %w", tenant, err)
+	if err := s.Purge(ctx, jetstream.WithPurgeSubject(TenantFilter(tid))); err != nil {
+		return fmt.Errorf("purge tenant %s: %w", tid, err)
 	}
 	return nil
-}
-
-// isNoMessages reports a fetch that simply found nothing.
-func isNoMessages(err error) bool {
-	return errors.Is(err, jetstream.ErrNoMessages) || errors.Is(err, nats.ErrTimeout) || errors.Is(err, context.DeadlineExceeded)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/internal/testwait"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -39,7 +40,7 @@ func consume(t *testing.T, bus *events.Bus, cfg events.ConsumerConfig, h events.
 // waitSettled waits until the consumer has nothing pending or unacked.
 func waitSettled(t *testing.T, bus *events.Bus, durable string) {
 	t.Helper()
-	waitUntil(t, "consumer "+durable+" settled", func() (bool, error) {
+	testwait.Until(t, waitTimeout, "consumer "+durable+" settled", func() (bool, error) {
 		c, err := bus.JetStream().Consumer(context.Background(), bus.StreamName(), durable)
 		if err != nil {
 			return false, err

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/internal/testwait"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -100,7 +101,7 @@ func TestEmbeddedRestartKeepsStore(t *testing.T) {
 	if err := e.srv.Restart(); err != nil {
 		t.Fatalf("Restart: %v", err)
 	}
-	waitUntil(t, "ready after restart", func() (bool, error) {
+	testwait.Until(t, waitTimeout, "ready after restart", func() (bool, error) {
 		err := e.bus.Ready(context.Background())
 		return err == nil, err
 	})

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/cadrehq/cadre/tenants"
+	"github.com/cadrehq/cadre/domain/tenant"
 	"github.com/google/uuid"
 )
 
@@ -49,7 +49,7 @@ type Event struct {
 // tenant, with a fresh UUIDv7 id and the time now (in UTC). data is marshaled
 // to JSON unless it is already a json.RawMessage; a Payload of another type
 // than typ is refused.
-func New(tenant tenants.ID, typ Type, subject string, data any, now time.Time) (Event, error) {
+func New(tid tenant.ID, typ Type, subject string, data any, now time.Time) (Event, error) {
 	if p, ok := data.(Payload); ok && p.EventType() != typ {
 		return Event{}, fmt.Errorf("new event: %w: %T for %s", ErrTypeMismatch, data, typ)
 	}
@@ -73,12 +73,12 @@ func New(tenant tenants.ID, typ Type, subject string, data any, now time.Time) (
 	e := Event{
 		SpecVersion:     SpecVersion,
 		ID:              id.String(),
-		Source:          sourcePrefix + tenant.String(),
+		Source:          sourcePrefix + tid.String(),
 		Type:            typ,
 		Resource:        subject,
 		Time:            now.UTC(),
 		DataContentType: ContentType,
-		TenantID:        tenant.String(),
+		TenantID:        tid.String(),
 		Data:            raw,
 	}
 	if err := e.Validate(); err != nil {
@@ -113,10 +113,10 @@ func (e Event) Validate() error {
 	if id, err := uuid.Parse(e.ID); err != nil || id.Version() != 7 || len(e.ID) != 36 {
 		bad("id %q is not a uuidv7", e.ID)
 	}
-	tenant, err := tenants.ParseID(e.TenantID)
+	tid, err := tenant.ParseID(e.TenantID)
 	if err != nil {
 		bad("tenantid %q", e.TenantID)
-	} else if e.Source != sourcePrefix+tenant.String() {
+	} else if e.Source != sourcePrefix+tid.String() {
 		bad("source %q does not match tenantid %q", e.Source, e.TenantID)
 	}
 	if _, err := ParseType(string(e.Type)); err != nil {
@@ -138,10 +138,10 @@ func (e Event) Validate() error {
 }
 
 // Tenant returns the tenant of the event, zero if TenantID is not valid.
-func (e Event) Tenant() tenants.ID {
-	id, err := tenants.ParseID(e.TenantID)
+func (e Event) Tenant() tenant.ID {
+	id, err := tenant.ParseID(e.TenantID)
 	if err != nil {
-		return tenants.ID{}
+		return tenant.ID{}
 	}
 	return id
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/internal/testwait"
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/nats-io/nats.go"
 )
@@ -50,24 +51,6 @@ func newEnv(t testing.TB, cfg events.StreamConfig) env {
 	return env{srv: srv, nc: nc, bus: bus}
 }
 
-// waitUntil polls cond until it holds, failing the test after waitTimeout.
-func waitUntil(t testing.TB, what string, cond func() (bool, error)) {
-	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		ok, err := cond()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s (last error: %v)", what, err)
-		}
-		<-tick.C
-	}
-}
-
 // streamMsgs returns how many messages the stream holds.
 func streamMsgs(t testing.TB, bus *events.Bus) (uint64, error) {
 	t.Helper()
@@ -81,7 +64,7 @@ func streamMsgs(t testing.TB, bus *events.Bus) (uint64, error) {
 // waitStreamMsgs waits until the stream holds exactly want messages.
 func waitStreamMsgs(t testing.TB, bus *events.Bus, want uint64) {
 	t.Helper()
-	waitUntil(t, fmt.Sprintf("%d stream messages", want), func() (bool, error) {
+	testwait.Until(t, waitTimeout, fmt.Sprintf("%d stream messages", want), func() (bool, error) {
 		n, err := streamMsgs(t, bus)
 		if err != nil {
 			return false, err

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/cadrehq/cadre/tenants"
+	"github.com/cadrehq/cadre/domain/tenant"
 )
 
 // OutboxRecord is one pending event in the transactional outbox, written in
@@ -15,7 +15,7 @@ type OutboxRecord struct {
 	// ID is the event id, used as Nats-Msg-Id.
 	ID string
 	// Tenant owns the event.
-	Tenant tenants.ID
+	Tenant tenant.ID
 	// Subject is the NATS subject, Event.Subject().
 	Subject string
 	// Type is the event type.

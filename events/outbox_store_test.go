@@ -10,6 +10,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/internal/testwait"
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/store"
 	"github.com/cadrehq/cadre/tenants/store/storetest"
@@ -104,7 +105,7 @@ func checkOnceEach(t *testing.T, bus *events.Bus, ids []string) {
 // waitOutboxDrained waits until the store's outbox has nothing pending.
 func waitOutboxDrained(t *testing.T, st *store.Store) {
 	t.Helper()
-	waitUntil(t, "outbox drained", func() (bool, error) {
+	testwait.Until(t, waitTimeout, "outbox drained", func() (bool, error) {
 		n, _, err := st.Outbox().Pending(context.Background())
 		return err == nil && n == 0, fmt.Errorf("%d pending (%v)", n, err)
 	})

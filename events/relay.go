@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/cadrehq/cadre/internal/backoff"
 )
 
 // Defaults of RelayConfig.
@@ -131,7 +133,7 @@ func (r *Relay) Run(ctx context.Context) error {
 	poll := time.NewTicker(r.cfg.Poll)
 	defer poll.Stop()
 	var lastPrune time.Time
-	retry := time.Duration(0)
+	retry := backoff.Exponential{Min: r.cfg.RetryMin, Max: r.cfg.RetryMax}
 	for ctx.Err() == nil {
 		n, err := r.drain(ctx)
 		if err != nil {
@@ -139,15 +141,15 @@ func (r *Relay) Run(ctx context.Context) error {
 				break
 			}
 			r.cfg.Metrics.PublishFailed()
-			retry = min(max(2*retry, r.cfg.RetryMin), r.cfg.RetryMax)
-			r.log.WarnContext(ctx, "outbox drain failed", "err", err, "published", n, "retry_in", retry)
+			wait := retry.Next()
+			r.log.WarnContext(ctx, "outbox drain failed", "err", err, "published", n, "retry_in", wait)
 			r.reportBacklog(ctx)
-			if !r.backoff(ctx, retry) {
+			if !r.backoff(ctx, wait) {
 				break
 			}
 			continue
 		}
-		retry = 0
+		retry.Reset()
 		if n >= r.cfg.Batch {
 			continue // a full batch: there is probably more
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/internal/testwait"
 )
 
 // runRelay runs a relay over out and bus until the test ends.
@@ -41,7 +42,7 @@ func runRelay(t *testing.T, cfg events.RelayConfig) *events.Relay {
 func checkExactlyOnce(t *testing.T, bus *events.Bus, out *memOutbox, recs []events.OutboxRecord) {
 	t.Helper()
 	waitStreamMsgs(t, bus, uint64(len(recs)))
-	waitUntil(t, "outbox drained", func() (bool, error) { return out.pending() == 0, nil })
+	testwait.Until(t, waitTimeout, "outbox drained", func() (bool, error) { return out.pending() == 0, nil })
 	got := streamIDs(t, bus, events.StreamSubjects, len(recs))
 	slices.Sort(got)
 	want := recordIDs(recs)
@@ -183,7 +184,7 @@ func TestRelayPrunes(t *testing.T) {
 	// PruneAfter 1ns: everything published is prunable at the next prune,
 	// which runs every poll (PruneEvery 1ns).
 	runRelay(t, events.RelayConfig{Outbox: out, Publisher: e.bus, Poll: 5 * time.Millisecond, PruneAfter: time.Nanosecond, PruneEvery: time.Nanosecond})
-	waitUntil(t, "outbox pruned", func() (bool, error) {
+	testwait.Until(t, waitTimeout, "outbox pruned", func() (bool, error) {
 		out.mu.Lock()
 		defer out.mu.Unlock()
 		return len(out.recs) == 0, nil

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/cadrehq/cadre/internal/backoff"
 )
 
 // Replayed is one event read back from the stream by Replay.
@@ -19,6 +21,11 @@ type Replayed struct {
 
 // replayBuffer is the capacity of Replay's channel.
 const replayBuffer = 64
+
+// replayRetryMin is the first wait after a failed read of a replay, shorter
+// than a consumer's retryMin because a client of the event stream waits on
+// the other end.
+const replayRetryMin = 50 * time.Millisecond
 
 // Replay reads the stream's messages on filterSubject (e.g.
 // TenantFilter(tenant)) in order, from sequence fromSeq on (0 or 1: from the
@@ -53,21 +60,21 @@ func (b *Bus) Replay(ctx context.Context, filterSubject string, fromSeq uint64) 
 			close(out)
 			b.deleteReplayConsumer(cons)
 		}()
-		retry := time.Duration(0)
+		retry := backoff.Exponential{Min: replayRetryMin, Max: retryMax}
 		for {
 			m, err := it.Next(jetstream.NextContext(ctx))
 			if ctx.Err() != nil || errors.Is(err, jetstream.ErrMsgIteratorClosed) {
 				return
 			}
 			if err != nil {
-				retry = min(max(2*retry, 50*time.Millisecond), fetchRetryMax)
-				log.WarnContext(ctx, "replay read failed", "err", err, "retry_in", retry)
-				if !waitFor(ctx, retry) {
+				wait := retry.Next()
+				log.WarnContext(ctx, "replay read failed", "err", err, "retry_in", wait)
+				if !waitFor(ctx, wait) {
 					return
 				}
 				continue
 			}
-			retry = 0
+			retry.Reset()
 			md, err := m.Metadata()
 			if err != nil {
 				log.WarnContext(ctx, "replay metadata", "err", err)

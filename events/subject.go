@@ -1,20 +1,20 @@
 package events
 
-import "github.com/cadrehq/cadre/tenants"
+import "github.com/cadrehq/cadre/domain/tenant"
 
 // StreamSubjects is the subject space of the CADRE stream.
 const StreamSubjects = "cadre.>"
 
 // SubjectFor returns the NATS subject an event of type t of the tenant
 // travels on: "cadre.{tenant_id}.{aggregate}.{verb}".
-func SubjectFor(tenant tenants.ID, t Type) string {
-	return typePrefix + tenant.String() + "." + t.Aggregate() + "." + t.Verb()
+func SubjectFor(tid tenant.ID, t Type) string {
+	return typePrefix + tid.String() + "." + t.Aggregate() + "." + t.Verb()
 }
 
 // TenantFilter returns the subject filter matching every event of the
 // tenant: "cadre.{tenant_id}.>".
-func TenantFilter(tenant tenants.ID) string {
-	return typePrefix + tenant.String() + ".>"
+func TenantFilter(tid tenant.ID) string {
+	return typePrefix + tid.String() + ".>"
 }
 
 // TypeFilter returns the subject filter matching events of type t of every

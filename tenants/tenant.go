@@ -5,40 +5,26 @@ package tenants
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
 
-	"github.com/google/uuid"
+	"github.com/cadrehq/cadre/domain/tenant"
 )
 
-// ID identifies a tenant (a company). The zero ID is no tenant.
-type ID uuid.UUID
+// ID identifies a tenant (a company). The zero ID is no tenant. It is
+// tenant.ID, declared in domain so that the events package below tenants can
+// name it too.
+type ID = tenant.ID
 
 // ErrInvalidID reports a string that is not a tenant ID.
-var ErrInvalidID = errors.New("tenants: invalid tenant id")
+var ErrInvalidID = tenant.ErrInvalidID
 
 // ParseID parses the canonical UUID form of a tenant ID.
-func ParseID(s string) (ID, error) {
-	u, err := uuid.Parse(s)
-	if err != nil || u == uuid.Nil || len(s) != 36 {
-		return ID{}, fmt.Errorf("%w: %q", ErrInvalidID, s)
-	}
-	return ID(u), nil
-}
+func ParseID(s string) (ID, error) { return tenant.ParseID(s) }
 
 // NewID returns a fresh, time-ordered tenant ID (UUIDv7).
-func NewID() ID { return ID(uuid.Must(uuid.NewV7())) }
-
-// String returns the canonical UUID form.
-func (id ID) String() string { return uuid.UUID(id).String() }
-
-// IsZero reports whether id is the zero ID.
-func (id ID) IsZero() bool { return id == ID{} }
-
-// UUID returns id as a uuid.UUID.
-func (id ID) UUID() uuid.UUID { return uuid.UUID(id) }
+func NewID() ID { return tenant.NewID() }
 
 // Role is one value of the JWT `roles` claim.
 type Role string

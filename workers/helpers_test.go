@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/internal/testwait"
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/store"
 	"github.com/cadrehq/cadre/tenants/store/storetest"
@@ -109,24 +110,6 @@ func (r *rig) publish(t *testing.T, tenant tenants.ID, resource string) events.E
 	return ev
 }
 
-// waitUntil polls cond until it holds, failing the test after waitTimeout.
-func waitUntil(t *testing.T, what string, cond func() (bool, error)) {
-	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		ok, err := cond()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s (last: %v)", what, err)
-		}
-		<-tick.C
-	}
-}
-
 // waitSettled waits until the durable consumer has settled (acked or
 // terminated) every message the stream held when it was called. (The
 // consumer's num_pending alone can lag a publish that just returned.)
@@ -137,7 +120,7 @@ func (r *rig) waitSettled(t *testing.T, durable string) {
 		t.Fatalf("stream info: %v", err)
 	}
 	last := si.State.LastSeq
-	waitUntil(t, "consumer "+durable+" settled", func() (bool, error) {
+	testwait.Until(t, waitTimeout, "consumer "+durable+" settled", func() (bool, error) {
 		c, err := r.bus.JetStream().Consumer(context.Background(), r.bus.StreamName(), durable)
 		if err != nil {
 			return false, err

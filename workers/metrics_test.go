@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/internal/testwait"
 	"github.com/cadrehq/cadre/tenants/store"
 	"github.com/cadrehq/cadre/tenants/store/storetest"
 	"github.com/cadrehq/cadre/workers"
@@ -47,7 +48,7 @@ func TestLagCollector(t *testing.T) {
 			"ack_pending": metric(t, reg, "cadre_consumer_ack_pending", map[string]string{"consumer": "lag"}),
 		}
 	}
-	waitUntil(t, "lag 4 pending, 1 ack pending", func() (bool, error) {
+	testwait.Until(t, waitTimeout, "lag 4 pending, 1 ack pending", func() (bool, error) {
 		got := lag()
 		return got["pending"] == 4 && got["ack_pending"] == 1, fmt.Errorf("got %v", got)
 	})

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/internal/testwait"
 	"github.com/cadrehq/cadre/tenants/store"
 	"github.com/cadrehq/cadre/tenants/store/storetest"
 	"github.com/cadrehq/cadre/workers"
@@ -77,7 +78,7 @@ func TestRunnerOutlivesADatabaseOutage(t *testing.T) {
 	r.publish(t, r.a, "during-a")
 	r.publish(t, r.b, "during-b")
 	// Both events fail many times over their budget while it lasts.
-	waitUntil(t, "deliveries beyond the poison budget", func() (bool, error) {
+	testwait.Until(t, waitTimeout, "deliveries beyond the poison budget", func() (bool, error) {
 		return metric(t, r.reg, "cadre_worker_redeliveries_total", map[string]string{"worker": "outage"}) >= 2*5*maxDeliver, nil
 	})
 	o.end()
@@ -117,7 +118,7 @@ func TestRunnerKeepsWhatItCannotPark(t *testing.T) {
 			return errors.New("cannot apply poison")
 		}})
 	poison := r.publish(t, r.a, "poison")
-	waitUntil(t, "redeliveries while the dead letter cannot be written", func() (bool, error) {
+	testwait.Until(t, waitTimeout, "redeliveries while the dead letter cannot be written", func() (bool, error) {
 		return metric(t, r.reg, "cadre_worker_redeliveries_total", map[string]string{"worker": "park"}) >= 10, nil
 	})
 	o.end()

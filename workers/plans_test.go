@@ -18,6 +18,7 @@ import (
 	"github.com/cadrehq/cadre/domain/library"
 	"github.com/cadrehq/cadre/domain/plan"
 	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/internal/testwait"
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/frameworks"
 	"github.com/cadrehq/cadre/tenants/store"
@@ -155,7 +156,7 @@ func (r *rig) currentPlan(t *testing.T, tenant tenants.ID, id uuid.UUID) (plan.P
 func (r *rig) waitPlan(t *testing.T, tenant tenants.ID, id uuid.UUID, what string, ok func(p plan.Plan) bool) plan.Plan {
 	t.Helper()
 	var p plan.Plan
-	waitUntil(t, what, func() (bool, error) {
+	testwait.Until(t, waitTimeout, what, func() (bool, error) {
 		var err error
 		p, err = r.currentPlan(t, tenant, id)
 		if err != nil {
@@ -436,7 +437,7 @@ func TestPlanRebuildWaitsForItemUpdate(t *testing.T) {
 	// A target change rebuilds the plan; its handler must wait for the lock.
 	ann.TargetTier = competency.TierSenior
 	r.planChange(t, r.a, ann, "target_tier")
-	waitUntil(t, "the rebuild to wait for the plan's lock", func() (bool, error) {
+	testwait.Until(t, waitTimeout, "the rebuild to wait for the plan's lock", func() (bool, error) {
 		var n int
 		err := db.Store.DB().QueryRowContext(context.Background(),
 			"SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()").Scan(&n)

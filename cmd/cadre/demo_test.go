@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cadrehq/cadre/internal/testwait"
 )
 
 // startEmbeddedServe runs `cadre serve` in-process with its embedded
@@ -42,7 +44,7 @@ func startEmbeddedServe(t *testing.T) Config {
 			t.Error("serve did not return after cancel")
 		}
 	})
-	waitFor(t, "serve ready", func() (bool, error) {
+	testwait.Until(t, processWait, "serve ready", func() (bool, error) {
 		select {
 		case err := <-done:
 			t.Fatalf("serve returned early: %v", err)
@@ -107,5 +109,20 @@ func TestDemoNeedsASecret(t *testing.T) {
 	err := demo(t.Context(), Config{DataDir: t.TempDir()}, []string{"--url", "http://127.0.0.1:1"}, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "CADRE_JWT_SECRET") {
 		t.Errorf("got %v, want an error naming CADRE_JWT_SECRET", err)
+	}
+}
+
+// TestDemoHelp: `cadre demo -h` prints the usage and succeeds, so that
+// main prints no error line after it.
+func TestDemoHelp(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"-h", "--help"} {
+		var out bytes.Buffer
+		if err := demo(t.Context(), Config{}, []string{arg}, &out); err != nil {
+			t.Errorf("demo %s = %v, want nil", arg, err)
+		}
+		if !strings.HasPrefix(out.String(), "usage: cadre demo") || !strings.Contains(out.String(), "-timeout") {
+			t.Errorf("demo %s printed %q, want the usage and its flags", arg, out.String())
+		}
 	}
 }

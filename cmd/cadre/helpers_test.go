@@ -17,24 +17,6 @@ import (
 // processWait bounds the waits of the tests of this package.
 const processWait = 90 * time.Second
 
-// waitFor polls cond until it holds, failing the test after processWait.
-func waitFor(t testing.TB, what string, cond func() (bool, error)) {
-	t.Helper()
-	deadline := time.Now().Add(processWait)
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		ok, err := cond()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s (last: %v)", what, err)
-		}
-		<-tick.C
-	}
-}
-
 // mint returns a token for roles in tenant (zero: the platform).
 func mint(t testing.TB, secret []byte, tenant tenants.ID, roles ...tenants.Role) string {
 	t.Helper()

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cadrehq/cadre/internal/testwait"
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/workers"
 )
@@ -47,7 +48,7 @@ func TestServeWiresReplayAndLag(t *testing.T) {
 		}
 	})
 	base := "http://" + addr
-	waitFor(t, "serve ready", func() (bool, error) {
+	testwait.Until(t, processWait, "serve ready", func() (bool, error) {
 		select {
 		case err := <-done:
 			t.Fatalf("serve returned early: %v", err)
@@ -86,14 +87,14 @@ func TestServeWiresReplayAndLag(t *testing.T) {
 	if status, err := call("POST", base+"/v1/admin/dead-letters/"+tenants.NewID().String()+"/replay", admin, nil, nil); err != nil || status != http.StatusNotFound {
 		t.Errorf("replay of an unknown dead letter: %d %v, want 404", status, err)
 	}
-	waitFor(t, "library for the upload", func() (bool, error) {
+	testwait.Until(t, processWait, "library for the upload", func() (bool, error) {
 		var lib struct {
 			ContextRevision int64 `json:"context_revision"`
 		}
 		status, err := call("GET", base+"/v1/library", admin, nil, &lib)
 		return status == http.StatusOK && lib.ContextRevision >= 1, fmt.Errorf("library %d revision %d (%v)", status, lib.ContextRevision, err)
 	})
-	waitFor(t, "lag gauges of every consumer at 0", func() (bool, error) {
+	testwait.Until(t, processWait, "lag gauges of every consumer at 0", func() (bool, error) {
 		res, err := http.Get(base + "/metrics")
 		if err != nil {
 			return false, err

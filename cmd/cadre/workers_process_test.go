@@ -21,6 +21,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/internal/testwait"
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/api"
 	"github.com/cadrehq/cadre/tenants/auth"
@@ -165,7 +166,7 @@ func TestTwoWorkerProcesses(t *testing.T) {
 	// build versions of the same tenants again and again.
 	final := map[tenants.ID]int64{}
 	waitCovered := func(wave int) {
-		waitFor(t, fmt.Sprintf("libraries covering wave %d", wave), func() (bool, error) {
+		testwait.Until(t, processWait, fmt.Sprintf("libraries covering wave %d", wave), func() (bool, error) {
 			for _, id := range ids {
 				var got int64
 				err := db.Store.InTenant(context.Background(), id, func(tx *store.Tx) error {
@@ -269,7 +270,7 @@ func waitQuiet(t *testing.T, db storetest.DB, ids []tenants.ID, emb *events.Embe
 		}
 		return true, nil
 	}
-	waitFor(t, "outbox and consumers quiet", func() (bool, error) {
+	testwait.Until(t, processWait, "outbox and consumers quiet", func() (bool, error) {
 		if ok, err := quiet(); !ok {
 			return false, err
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cadrehq/cadre/internal/testwait"
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/store/storetest"
 )
@@ -64,17 +65,13 @@ func (e *env) takeAssessment(tenant tenants.ID, subject string, rating, option i
 // waitFor polls GET path as token until ok holds for its body.
 func (e *env) waitFor(path, token, what string, ok func(body []byte) bool) []byte {
 	e.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	var body []byte
+	testwait.Until(e.t, 30*time.Second, what, func() (bool, error) {
 		r := e.do("GET", path, token, nil)
-		if r.Status == 200 && ok(r.Body) {
-			return r.Body
-		}
-		if time.Now().After(deadline) {
-			e.t.Fatalf("timed out waiting for %s: last %d %s", what, r.Status, r.Body)
-		}
-		time.Sleep(20 * time.Millisecond) // polling a condition with a deadline
-	}
+		body = r.Body
+		return r.Status == 200 && ok(r.Body), fmt.Errorf("answer %d %s", r.Status, r.Body)
+	})
+	return body
 }
 
 func TestAnalyticsEndToEnd(t *testing.T) {

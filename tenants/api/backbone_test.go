@@ -17,6 +17,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/internal/testwait"
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/store"
 	"github.com/cadrehq/cadre/tenants/store/storetest"
@@ -101,26 +102,23 @@ type libraryView struct {
 // context revision rev or later, and returns it.
 func (e *env) waitLibrary(token string, rev int64) libraryView {
 	e.t.Helper()
-	deadline := time.Now().Add(backboneWait)
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
+	var lib libraryView
+	err := testwait.For(backboneWait, func() (bool, error) {
 		r := e.do("GET", "/v1/library", token, nil)
-		var lib libraryView
-		if r.Status == http.StatusOK {
-			if err := json.Unmarshal(r.Body, &lib); err != nil {
-				e.t.Fatalf("library: %v", err)
-			}
-			if lib.ContextRevision >= rev {
-				return lib
-			}
+		if r.Status != http.StatusOK {
+			return false, fmt.Errorf("%d %s", r.Status, r.Body)
 		}
-		if time.Now().After(deadline) {
-			e.dumpBackbone()
-			e.t.Fatalf("no library for context revision %d: last %d %s", rev, r.Status, r.Body)
+		lib = libraryView{} // this answer only
+		if err := json.Unmarshal(r.Body, &lib); err != nil {
+			e.t.Fatalf("library: %v", err)
 		}
-		<-tick.C
+		return lib.ContextRevision >= rev, fmt.Errorf("context revision %d", lib.ContextRevision)
+	})
+	if err != nil {
+		e.dumpBackbone()
+		e.t.Fatalf("no library for context revision %d: %v", rev, err)
 	}
+	return lib
 }
 
 // TestUploadsWhileNATSIsDown: with NATS stopped, uploads still answer 202
@@ -155,7 +153,7 @@ func TestUploadsWhileNATSIsDown(t *testing.T) {
 			t.Errorf("library built from %d documents, want %d", len(lib.Inputs.Documents), down+1)
 		}
 		var ids []string
-		waitCond(t, "outbox drained", func() (bool, error) {
+		testwait.Until(t, backboneWait, "outbox drained", func() (bool, error) {
 			var pending int
 			ids, pending = outboxRows(t, db, tenant)
 			return pending == 0, fmt.Errorf("%d pending", pending)
@@ -326,7 +324,7 @@ func TestDeadLetterReplay(t *testing.T) {
 		docID := r.json(t)["id"].(string)
 
 		var parked []deadLetterItem
-		waitCond(t, "event parked", func() (bool, error) {
+		testwait.Until(t, backboneWait, "event parked", func() (bool, error) {
 			parked = e.deadLetters(admin)
 			return len(parked) == 1, fmt.Errorf("%d dead letters", len(parked))
 		})
@@ -383,7 +381,7 @@ func TestDeadLetterReplay(t *testing.T) {
 		r = e.upload(admin, "Healthy", "This upload's event is applied by the fixed worker.")
 		expect(t, r, 202, "upload after the fix")
 		later := r.json(t)["id"].(string)
-		waitCond(t, "later event applied", func() (bool, error) {
+		testwait.Until(t, backboneWait, "later event applied", func() (bool, error) {
 			got := e.applied(tenant)
 			return got[later] == 1, fmt.Errorf("effects %v", got)
 		})
@@ -404,7 +402,7 @@ func TestMetricsShowConsumerLag(t *testing.T) {
 		expect(t, e.upload(admin, "Handbook", "We deploy with Kubernetes and review every change."), 202, "upload")
 		e.waitLibrary(admin, contextRevision(t, db, tenant))
 		var body string
-		waitCond(t, "lag gauges at 0", func() (bool, error) {
+		testwait.Until(t, backboneWait, "lag gauges at 0", func() (bool, error) {
 			r := e.do("GET", "/metrics", "", nil)
 			body = string(r.Body)
 			for _, name := range workers.ConsumerNames(workers.All()) {
@@ -420,24 +418,6 @@ func TestMetricsShowConsumerLag(t *testing.T) {
 			t.Errorf("/metrics: cadre_consumer_pending is not a gauge")
 		}
 	})
-}
-
-// waitCond polls cond until it holds, failing the test after backboneWait.
-func waitCond(t testing.TB, what string, cond func() (bool, error)) {
-	t.Helper()
-	deadline := time.Now().Add(backboneWait)
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		ok, err := cond()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s (last: %v)", what, err)
-		}
-		<-tick.C
-	}
 }
 
 // dumpBackbone logs the state of the stream, its consumers and the outbox,

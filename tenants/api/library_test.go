@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"html"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/cadrehq/cadre/domain/text/extract"
 	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/internal/testwait"
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/store"
 	"github.com/cadrehq/cadre/tenants/store/storetest"
@@ -163,25 +165,24 @@ func (e *env) libOverrides(tenant tenants.ID) int {
 func (e *env) libWait(tenant tenants.ID, token string) libVersion {
 	e.t.Helper()
 	want := e.libRevision(tenant)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	var v libVersion
+	what := fmt.Sprintf("a library version covering context revision %d", want)
+	testwait.Until(e.t, 30*time.Second, what, func() (bool, error) {
 		r := e.do("GET", "/v1/library", token, nil)
-		if r.Status == 200 {
-			var v libVersion
-			if err := json.Unmarshal(r.Body, &v); err != nil {
-				e.t.Fatalf("library: %v", err)
-			}
-			if v.ContextRevision >= want {
-				return v
-			}
-		} else if r.Status != 404 {
+		switch r.Status {
+		case 200:
+		case 404:
+			return false, errors.New("no library yet")
+		default:
 			e.t.Fatalf("library: got %d %s", r.Status, r.Body)
 		}
-		if time.Now().After(deadline) {
-			e.t.Fatalf("no library version covers context revision %d (last answer %d)", want, r.Status)
+		v = libVersion{} // this answer only
+		if err := json.Unmarshal(r.Body, &v); err != nil {
+			e.t.Fatalf("library: %v", err)
 		}
-		time.Sleep(20 * time.Millisecond) // polling a condition with a deadline
-	}
+		return v.ContextRevision >= want, fmt.Errorf("context revision %d", v.ContextRevision)
+	})
+	return v
 }
 
 // libEvents subscribes to the tenant's events on cadre.{tenant}.{suffix}
@@ -741,8 +742,7 @@ func TestDocumentUploadsFeedTheLibrary(t *testing.T) {
 // libProcessed polls until the library worker has handled the event.
 func (e *env) libProcessed(tenant tenants.ID, eventID string) {
 	e.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	testwait.Until(e.t, 20*time.Second, "the library worker to handle event "+eventID, func() (bool, error) {
 		var done bool
 		err := e.db.Store.InTenant(context.Background(), tenant, func(tx *store.Tx) (err error) {
 			done, err = tx.Processed(workers.LibraryWorkerName, eventID)
@@ -751,14 +751,8 @@ func (e *env) libProcessed(tenant tenants.ID, eventID string) {
 		if err != nil {
 			e.t.Fatal(err)
 		}
-		if done {
-			return
-		}
-		if time.Now().After(deadline) {
-			e.t.Fatalf("the library worker did not handle event %s", eventID)
-		}
-		time.Sleep(20 * time.Millisecond) // polling a condition with a deadline
-	}
+		return done, nil
+	})
 }
 
 // libVersionCount counts the tenant's library versions.

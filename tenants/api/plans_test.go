@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cadrehq/cadre/domain/competency"
+	"github.com/cadrehq/cadre/internal/testwait"
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/store"
 	"github.com/cadrehq/cadre/tenants/store/storetest"
@@ -81,19 +83,16 @@ func (p apiPlan) bySlug(slug string, closed bool) (apiPlanItem, bool) {
 // waitPlan polls GET path until it answers 200 with a plan satisfying ok.
 func (e *env) waitPlan(path, token, what string, ok func(p apiPlan) bool) apiPlan {
 	e.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	var p apiPlan
+	testwait.Until(e.t, 20*time.Second, what, func() (bool, error) {
 		r := e.do("GET", path, token, nil)
-		if r.Status == 200 {
-			if p := decodePlan(e.t, r); ok(p) {
-				return p
-			}
+		if r.Status != 200 {
+			return false, fmt.Errorf("answer %d %s", r.Status, r.Body)
 		}
-		if time.Now().After(deadline) {
-			e.t.Fatalf("timed out waiting for %s: last answer %d %s", what, r.Status, r.Body)
-		}
-		time.Sleep(20 * time.Millisecond) // polling a condition with a deadline
-	}
+		p = decodePlan(e.t, r)
+		return ok(p), fmt.Errorf("answer %d %s", r.Status, r.Body)
+	})
+	return p
 }
 
 // planSettle waits until the outbox is empty and no consumer has messages

@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/internal/testwait"
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/api"
 	"github.com/cadrehq/cadre/tenants/auth"
@@ -411,17 +412,10 @@ func (s *streamServer) metric(t testing.TB, name string) string {
 // waitMetric polls /metrics until the sample reads want.
 func (s *streamServer) waitMetric(t testing.TB, name, want string) {
 	t.Helper()
-	deadline := time.Now().Add(streamWait)
-	for {
+	testwait.Until(t, streamWait, fmt.Sprintf("%s = %q", name, want), func() (bool, error) {
 		got := s.metric(t, name)
-		if got == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: got %q, want %q", name, got, want)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return got == want, fmt.Errorf("%s = %q", name, got)
+	})
 }
 
 // isStreamCut reports whether err is how a cut-off stream ends for the

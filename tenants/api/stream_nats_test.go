@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/internal/testwait"
 	"github.com/cadrehq/cadre/tenants"
 )
 
@@ -176,19 +178,13 @@ func TestStreamNATSPermissions(t *testing.T) {
 	if err := dash.FlushWithContext(ctx); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(streamWait)
-	for {
+	testwait.Until(t, streamWait, "three permission violations for subscriptions outside the dashboard's inbox", func() (bool, error) {
 		mu.Lock()
 		all := strings.Join(denied, "\n")
 		mu.Unlock()
-		if strings.Contains(all, `Subscription to "cadre.>"`) && strings.Contains(all, `Subscription to "_INBOX.>"`) && strings.Contains(all, `Subscription to "$JS.ACK.>"`) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("subscriptions outside the dashboard's inbox: got errors %q, want three permission violations", all)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return strings.Contains(all, `Subscription to "cadre.>"`) && strings.Contains(all, `Subscription to "_INBOX.>"`) &&
+			strings.Contains(all, `Subscription to "$JS.ACK.>"`), fmt.Errorf("errors %q", all)
+	})
 	info, err := bus.StreamInfo(ctx)
 	if err != nil {
 		t.Fatal(err)

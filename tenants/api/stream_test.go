@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/internal/testwait"
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/api"
 	"github.com/cadrehq/cadre/tenants/auth"
@@ -411,8 +413,8 @@ func TestStreamShutdown(t *testing.T) {
 func waitConsumers(t *testing.T, e *env, tenant tenants.ID, want int) {
 	t.Helper()
 	ctx := context.Background()
-	deadline := time.Now().Add(streamWait)
-	for {
+	what := fmt.Sprintf("%d consumers on the subjects of %s", want, tenant)
+	testwait.Until(t, streamWait, what, func() (bool, error) {
 		s, err := e.bus.JetStream().Stream(ctx, e.bus.StreamName())
 		if err != nil {
 			t.Fatal(err)
@@ -427,14 +429,8 @@ func waitConsumers(t *testing.T, e *env, tenant tenants.ID, want int) {
 		if err := consumers.Err(); err != nil {
 			t.Fatal(err)
 		}
-		if n == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("consumers on the subjects of %s: got %d, want %d", tenant, n, want)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return n == want, fmt.Errorf("%d consumers", n)
+	})
 }
 
 // TestStreamTokenExpiry: a stream ends when the token that opened it expires
