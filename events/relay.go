@@ -134,6 +134,7 @@ func (r *Relay) Run(ctx context.Context) error {
 	defer poll.Stop()
 	var lastPrune time.Time
 	retry := backoff.Exponential{Min: r.cfg.RetryMin, Max: r.cfg.RetryMax}
+	quick := 0 // retries left at resumeRetry after a Resume
 	for ctx.Err() == nil {
 		n, err := r.drain(ctx)
 		if err != nil {
@@ -142,13 +143,22 @@ func (r *Relay) Run(ctx context.Context) error {
 			}
 			r.cfg.Metrics.PublishFailed()
 			wait := retry.Next()
+			if quick > 0 {
+				quick--
+				wait = min(wait, resumeRetry)
+			}
 			r.log.WarnContext(ctx, "outbox drain failed", "err", err, "published", n, "retry_in", wait)
 			r.reportBacklog(ctx)
-			if !r.backoff(ctx, wait) {
+			ok, resumed := r.backoff(ctx, wait)
+			if !ok {
 				break
+			}
+			if resumed {
+				quick = resumeRetries
 			}
 			continue
 		}
+		quick = 0
 		retry.Reset()
 		if n >= r.cfg.Batch {
 			continue // a full batch: there is probably more
@@ -167,17 +177,28 @@ func (r *Relay) Run(ctx context.Context) error {
 	return nil
 }
 
-// backoff waits d, or less if Resume is called; false when ctx ended.
-func (r *Relay) backoff(ctx context.Context, d time.Duration) bool {
+// After a Resume the connection is back but JetStream may still be
+// recovering (a restarted server elects its stream leader, a cluster moves
+// one): a drain that fails then is retried every resumeRetry, up to
+// resumeRetries times, before the relay falls back to its backoff.
+const (
+	resumeRetry   = 100 * time.Millisecond
+	resumeRetries = 100
+)
+
+// backoff waits d, or less if Resume is called (resumed); ok is false when
+// ctx ended.
+func (r *Relay) backoff(ctx context.Context, d time.Duration) (ok, resumed bool) {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
 	case <-r.resume:
+		return true, true
 	case <-ctx.Done():
-		return false
+		return false, false
 	}
-	return true
+	return true, false
 }
 
 // drain runs one Drain, publishing the records through the publisher.
