@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,15 +11,10 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cadrehq/cadre/domain/assessment"
-	"github.com/cadrehq/cadre/events"
 	"github.com/cadrehq/cadre/tenants"
-	"github.com/cadrehq/cadre/tenants/frameworks"
+	"github.com/cadrehq/cadre/tenants/app"
 	"github.com/cadrehq/cadre/tenants/store"
 )
-
-// saveRetries bounds how often a save without a version is retried against
-// concurrent saves before it gives up with 409.
-const saveRetries = 8
 
 // ItemOptionBody is one choice of an item.
 type ItemOptionBody struct {
@@ -248,75 +241,16 @@ func parseIfMatch(h string) (int, error) {
 	return v, nil
 }
 
-// readableAssessment loads an assessment the caller may see (its taker,
-// the taker's manager, an admin) and says whether the caller is its taker.
-func readableAssessment(tx *store.Tx, p tenants.Principal, id uuid.UUID) (store.Assessment, bool, error) {
-	v, err := loadViewer(tx, p)
-	if err != nil {
-		return store.Assessment{}, false, err
-	}
-	a, err := tx.Assessment(id)
-	if err != nil {
-		return store.Assessment{}, false, err
-	}
-	e, err := readableEmployee(tx, v, a.EmployeeID)
-	if err != nil {
-		return store.Assessment{}, false, err
-	}
-	return a, v.isSelf(e), nil
-}
-
-// notTaker answers a reader of an assessment who is not its taker.
-func notTaker() error {
-	return problem(http.StatusForbidden, "not-the-taker", "only the employee taking the assessment may answer or submit it")
-}
-
 func (s *Server) startAssessment(ctx context.Context, in *StartAssessmentInput) (*AssessmentOutput, error) {
-	p, err := tenantPrincipal(ctx, peopleRoles...)
+	p, err := caller(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var target uuid.UUID
-	if in.Body != nil && in.Body.EmployeeID != "" {
-		if target, err = uuid.Parse(in.Body.EmployeeID); err != nil || len(in.Body.EmployeeID) != 36 {
-			return nil, problem(http.StatusUnprocessableEntity, "validation", "employee_id must be an employee id",
-				&huma.ErrorDetail{Location: "body.employee_id", Message: "must be a UUID"})
-		}
+	var employee string
+	if in.Body != nil {
+		employee = in.Body.EmployeeID
 	}
-	var a store.Assessment
-	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
-		v, err := loadViewer(tx, p)
-		if err != nil {
-			return err
-		}
-		var e store.Employee
-		switch {
-		case target != uuid.Nil:
-			if e, err = readableEmployee(tx, v, target); err != nil {
-				return err
-			}
-		case v.me != nil:
-			e = *v.me
-		default:
-			return problem(http.StatusUnprocessableEntity, "no-employee-record", "you have no employee record in this company; name employee_id or ask an admin to add you")
-		}
-		tf, err := frameworks.For(tx, e.RoleSlug)
-		if errors.Is(err, frameworks.ErrUnknownRole) {
-			return problem(http.StatusUnprocessableEntity, "unknown-role", fmt.Sprintf("the company has no framework for the role %q", e.RoleSlug))
-		}
-		if err != nil {
-			return err
-		}
-		id := uuid.Must(uuid.NewV7())
-		gen, err := assessment.Generate(tf.Framework, e.Tier, id.String())
-		if err != nil {
-			return problem(http.StatusUnprocessableEntity, "framework-unusable", "the framework cannot be turned into an assessment: "+err.Error())
-		}
-		a = store.Assessment{ID: id, EmployeeID: e.ID, Status: store.AssessmentOpen, LibraryVersion: tf.LibraryVersion, RoleSlug: e.RoleSlug,
-			Tier: e.Tier, Seed: id.String(), Items: gen.Items, Key: gen.Key, Responses: []assessment.Response{}, Version: 1,
-			CreatedBy: p.Subject, CreatedAt: time.Now().UTC().Truncate(time.Microsecond)}
-		return tx.InsertAssessment(a)
-	})
+	a, err := s.app.StartAssessment(ctx, p, employee)
 	if err != nil {
 		return nil, s.fail(ctx, "start assessment", err)
 	}
@@ -324,7 +258,7 @@ func (s *Server) startAssessment(ctx context.Context, in *StartAssessmentInput) 
 }
 
 func (s *Server) getAssessment(ctx context.Context, in *AssessmentIDInput) (*AssessmentOutput, error) {
-	p, err := tenantPrincipal(ctx, peopleRoles...)
+	p, err := s.assessmentCaller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -332,11 +266,7 @@ func (s *Server) getAssessment(ctx context.Context, in *AssessmentIDInput) (*Ass
 	if err != nil {
 		return nil, err
 	}
-	var a store.Assessment
-	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
-		a, _, err = readableAssessment(tx, p, id)
-		return err
-	})
+	a, err := s.app.Assessment(ctx, p, id)
 	if err != nil {
 		return nil, s.fail(ctx, "get assessment", err)
 	}
@@ -344,7 +274,7 @@ func (s *Server) getAssessment(ctx context.Context, in *AssessmentIDInput) (*Ass
 }
 
 func (s *Server) listAssessments(ctx context.Context, in *ListAssessmentsInput) (*AssessmentListOutput, error) {
-	p, err := tenantPrincipal(ctx, peopleRoles...)
+	p, err := s.assessmentCaller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -363,26 +293,7 @@ func (s *Server) listAssessments(ctx context.Context, in *ListAssessmentsInput) 
 		afterID = uuid.MustParse(after)
 	}
 	n := s.pageSize(in.Limit)
-	var list []store.Assessment
-	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
-		v, err := loadViewer(tx, p)
-		if err != nil {
-			return err
-		}
-		var e store.Employee
-		switch {
-		case target != uuid.Nil:
-			if e, err = readableEmployee(tx, v, target); err != nil {
-				return err
-			}
-		case v.me != nil:
-			e = *v.me
-		default:
-			return nil // no employee record: nothing of theirs
-		}
-		list, err = tx.Assessments(e.ID, afterID, n+1)
-		return err
-	})
+	list, err := s.app.Assessments(ctx, p, target, afterID, n+1)
 	if err != nil {
 		return nil, s.fail(ctx, "list assessments", err)
 	}
@@ -398,65 +309,22 @@ func (s *Server) listAssessments(ctx context.Context, in *ListAssessmentsInput) 
 	return out, nil
 }
 
-// responseProblem maps a response validation error to its problem: an
-// answer too long is 413, anything else 422, naming the item and field.
-func responseProblem(i int, err error) error {
-	var re *assessment.ResponseError
-	loc := fmt.Sprintf("body.responses[%d]", i)
-	if errors.As(err, &re) {
-		loc += "." + re.Field
+// assessmentCaller returns the caller if they may use the assessment
+// routes, before the adapter reads the rest of the request: a caller who may
+// not is refused even when the id they sent is malformed.
+func (s *Server) assessmentCaller(ctx context.Context) (tenants.Principal, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return p, err
 	}
-	detail := &huma.ErrorDetail{Location: loc, Message: err.Error()}
-	switch {
-	case errors.Is(err, assessment.ErrTextTooLong):
-		return problem(http.StatusRequestEntityTooLarge, "answer-too-long", err.Error()+"; nothing was saved", detail)
-	case errors.Is(err, assessment.ErrUnknownItem):
-		return problem(http.StatusUnprocessableEntity, "unknown-item", err.Error()+"; nothing was saved", detail)
-	case errors.Is(err, assessment.ErrDuplicateResponse):
-		return problem(http.StatusUnprocessableEntity, "duplicate-response", err.Error()+"; nothing was saved", detail)
+	if err := s.app.AuthorizeAssessments(p); err != nil {
+		return p, s.fail(ctx, "authorize assessments", err)
 	}
-	return problem(http.StatusUnprocessableEntity, "invalid-response", err.Error()+"; nothing was saved", detail)
-}
-
-// mergeResponses validates the incoming answers against the assessment and
-// merges them into the saved ones (by item), in item order.
-func mergeResponses(a store.Assessment, incoming []assessment.Response) ([]assessment.Response, error) {
-	dom := a.Domain(0)
-	seen := make(map[string]bool, len(incoming))
-	byItem := make(map[string]assessment.Response, len(a.Responses)+len(incoming))
-	for _, r := range a.Responses {
-		byItem[r.ItemID] = r
-	}
-	for i, r := range incoming {
-		if err := dom.Validate(r); err != nil {
-			return nil, responseProblem(i, err)
-		}
-		if seen[r.ItemID] {
-			return nil, responseProblem(i, &assessment.ResponseError{ItemID: r.ItemID, Field: "item_id", Err: assessment.ErrDuplicateResponse})
-		}
-		seen[r.ItemID] = true
-		byItem[r.ItemID] = r
-	}
-	out := make([]assessment.Response, 0, len(byItem))
-	for _, it := range a.Items {
-		if r, ok := byItem[it.ID]; ok {
-			out = append(out, r)
-		}
-	}
-	return out, nil
-}
-
-// closedProblem and staleProblem answer the assessment flow's conflicts.
-func closedProblem() error {
-	return problem(http.StatusConflict, "assessment-closed", "the assessment was submitted; it takes no more answers and cannot be submitted again")
-}
-
-func staleProblem(current int) error {
-	return problem(http.StatusConflict, "stale-version", fmt.Sprintf("the assessment changed since you read it; its version is now %d: read it again and retry", current))
+	return p, nil
 }
 
 func (s *Server) saveResponses(ctx context.Context, in *SaveResponsesInput) (*AssessmentOutput, error) {
-	p, err := tenantPrincipal(ctx, peopleRoles...)
+	p, err := s.assessmentCaller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -474,66 +342,22 @@ func (s *Server) saveResponses(ctx context.Context, in *SaveResponsesInput) (*As
 		}
 		want = *v
 	}
-	if in.Body.Responses == nil {
-		return nil, problem(http.StatusUnprocessableEntity, "validation", "responses is required",
-			&huma.ErrorDetail{Location: "body.responses", Message: "required"})
-	}
-	incoming := make([]assessment.Response, len(in.Body.Responses))
-	for i, r := range in.Body.Responses {
-		incoming[i] = assessment.Response(r)
-	}
-	var a store.Assessment
-	for attempt := 0; ; attempt++ {
-		err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
-			var self bool
-			a, self, err = readableAssessment(tx, p, id)
-			if err != nil {
-				return err
-			}
-			if !self {
-				return notTaker()
-			}
-			if a.Status != store.AssessmentOpen {
-				return closedProblem()
-			}
-			base := a.Version
-			if want != 0 {
-				if want != a.Version {
-					return staleProblem(a.Version)
-				}
-				base = want
-			}
-			merged, err := mergeResponses(a, incoming)
-			if err != nil {
-				return err
-			}
-			nv, err := tx.SaveResponses(id, base, merged)
-			if err != nil {
-				return err
-			}
-			a.Responses, a.Version = merged, nv
-			return nil
-		})
-		// Without a precondition, lose no answer to a concurrent save: merge
-		// into the newer version and try again.
-		if errors.Is(err, store.ErrStaleVersion) && want == 0 && attempt < saveRetries {
-			continue
+	var responses []assessment.Response
+	if in.Body.Responses != nil {
+		responses = make([]assessment.Response, len(in.Body.Responses))
+		for i, r := range in.Body.Responses {
+			responses[i] = assessment.Response(r)
 		}
-		break
 	}
-	switch {
-	case errors.Is(err, store.ErrStaleVersion):
-		return nil, staleProblem(a.Version + 1)
-	case errors.Is(err, store.ErrAssessmentClosed):
-		return nil, closedProblem()
-	case err != nil:
+	a, err := s.app.SaveResponses(ctx, p, id, app.Answers{Version: want, Responses: responses})
+	if err != nil {
 		return nil, s.fail(ctx, "save responses", err)
 	}
 	return &AssessmentOutput{Status: http.StatusOK, ETag: etag(a.Version), Body: toAssessmentBody(a, true)}, nil
 }
 
 func (s *Server) submitAssessment(ctx context.Context, in *AssessmentIDInput) (*AssessmentOutput, error) {
-	p, err := tenantPrincipal(ctx, peopleRoles...)
+	p, err := s.assessmentCaller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -545,28 +369,7 @@ func (s *Server) submitAssessment(ctx context.Context, in *AssessmentIDInput) (*
 	if err != nil {
 		return nil, err
 	}
-	var a store.Assessment
-	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
-		cur, self, err := readableAssessment(tx, p, id)
-		if err != nil {
-			return err
-		}
-		if !self {
-			return notTaker()
-		}
-		if want != 0 && cur.Status == store.AssessmentOpen && want != cur.Version {
-			return staleProblem(cur.Version)
-		}
-		if a, err = tx.SubmitAssessment(id); err != nil {
-			return err
-		}
-		_, err = tx.Emit(events.TypeAssessmentSubmitted, a.ID.String(), events.AssessmentSubmitted{AssessmentID: a.ID.String(),
-			EmployeeID: a.EmployeeID.String(), LibraryVersion: a.LibraryVersion, Tier: a.Tier.String()})
-		return err
-	})
-	if errors.Is(err, store.ErrAssessmentClosed) {
-		return nil, closedProblem()
-	}
+	a, err := s.app.SubmitAssessment(ctx, p, id, want)
 	if err != nil {
 		return nil, s.fail(ctx, "submit assessment", err)
 	}
