@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
 
@@ -140,53 +139,6 @@ func (s *Server) registerEmployees() {
 // (they see no individual's answers).
 var peopleRoles = []tenants.Role{tenants.RoleAdmin, tenants.RoleManager, tenants.RoleEmployee}
 
-// viewer is the caller of an employee or assessment route: their principal
-// and their own employee record, if they have one.
-type viewer struct {
-	p  tenants.Principal
-	me *store.Employee
-}
-
-// loadViewer finds the caller's employee record by token subject.
-func loadViewer(tx *store.Tx, p tenants.Principal) (viewer, error) {
-	v := viewer{p: p}
-	me, err := tx.EmployeeBySubject(p.Subject)
-	switch {
-	case err == nil:
-		v.me = &me
-	case !errors.Is(err, store.ErrNotFound):
-		return v, err
-	}
-	return v, nil
-}
-
-// isSelf reports whether e is the caller.
-func (v viewer) isSelf(e store.Employee) bool { return v.me != nil && v.me.ID == e.ID }
-
-// manages reports whether the caller is a manager and e's direct manager.
-func (v viewer) manages(e store.Employee) bool {
-	return v.me != nil && v.p.Has(tenants.RoleManager) && e.ManagerID == v.me.ID
-}
-
-// canRead reports whether the caller may see e and e's assessments: admins
-// everyone, managers their direct reports, everyone themselves.
-func (v viewer) canRead(e store.Employee) bool {
-	return v.p.Has(tenants.RoleAdmin) || v.isSelf(e) || v.manages(e)
-}
-
-// readableEmployee loads employee id if the caller may see it; otherwise it
-// is not found (no existence oracle).
-func readableEmployee(tx *store.Tx, v viewer, id uuid.UUID) (store.Employee, error) {
-	e, err := tx.Employee(id)
-	if err != nil {
-		return store.Employee{}, err
-	}
-	if !v.canRead(e) {
-		return store.Employee{}, store.ErrNotFound
-	}
-	return e, nil
-}
-
 func (s *Server) createEmployee(ctx context.Context, in *CreateEmployeeInput) (*EmployeeOutput, error) {
 	p, err := caller(ctx)
 	if err != nil {
@@ -218,12 +170,12 @@ func (s *Server) listEmployees(ctx context.Context, in *ListEmployeesInput) (*Em
 	var list []store.Employee
 	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
 		if !p.Has(tenants.RoleAdmin) {
-			v, err := loadViewer(tx, p)
-			if err != nil || v.me == nil {
+			r, err := app.ReaderOf(tx, p)
+			if err != nil || r.Me() == nil {
 				return err // no employee record: an empty list
 			}
 			if p.Has(tenants.RoleManager) {
-				f.ManagerID = v.me.ID
+				f.ManagerID = r.Me().ID
 			} else {
 				f.Subject = p.Subject
 			}
@@ -257,11 +209,11 @@ func (s *Server) getEmployee(ctx context.Context, in *EmployeeIDInput) (*Employe
 	}
 	var e store.Employee
 	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
-		v, err := loadViewer(tx, p)
+		r, err := app.ReaderOf(tx, p)
 		if err != nil {
 			return err
 		}
-		e, err = readableEmployee(tx, v, id)
+		e, err = r.Employee(tx, id)
 		return err
 	})
 	if err != nil {

@@ -230,11 +230,11 @@ func (s *Server) getEmployeePlan(ctx context.Context, in *EmployeePlanInput) (*P
 	}
 	var d store.PlanDocument
 	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
-		v, err := loadViewer(tx, p)
+		r, err := app.ReaderOf(tx, p)
 		if err != nil {
 			return err
 		}
-		if _, err := readableEmployee(tx, v, id); err != nil {
+		if _, err := r.Employee(tx, id); err != nil {
 			return err // another's employee, like another tenant's, is not found
 		}
 		d, err = tx.CurrentPlanDocument(id)

@@ -37,7 +37,7 @@ func (a *App) StartAssessment(ctx context.Context, p tenants.Principal, employee
 	}
 	var as store.Assessment
 	err := a.inTenant(ctx, p, func(tx *tx) error {
-		r, err := readerOf(tx.Tx, p)
+		r, err := ReaderOf(tx.Tx, p)
 		if err != nil {
 			return err
 		}
@@ -179,7 +179,7 @@ func (a *App) SubmitAssessment(ctx context.Context, p tenants.Principal, id uuid
 // not its taker (they may read it but neither answer nor submit it) and a
 // submitted one.
 func takersAssessment(tx *store.Tx, p tenants.Principal, id uuid.UUID) (store.Assessment, error) {
-	r, err := readerOf(tx, p)
+	r, err := ReaderOf(tx, p)
 	if err != nil {
 		return store.Assessment{}, err
 	}

@@ -22,16 +22,17 @@ func (a *App) AuthorizeAssessments(p tenants.Principal) error {
 	return authorize(p, assessmentRoles...)
 }
 
-// reader is a principal reading people's assessments, with their own
-// employee record when the company has one for them.
-type reader struct {
+// Reader is a principal reading people, their assessments and plans, with
+// their own employee record when the company has one for them. It holds the
+// one rule of who may see whom; adapters' reads use it too.
+type Reader struct {
 	p  tenants.Principal
 	me *store.Employee
 }
 
-// readerOf finds p's employee record by token subject.
-func readerOf(tx *store.Tx, p tenants.Principal) (reader, error) {
-	r := reader{p: p}
+// ReaderOf finds p's employee record by token subject, in tx.
+func ReaderOf(tx *store.Tx, p tenants.Principal) (Reader, error) {
+	r := Reader{p: p}
 	me, err := tx.EmployeeBySubject(p.Subject)
 	switch {
 	case err == nil:
@@ -42,19 +43,22 @@ func readerOf(tx *store.Tx, p tenants.Principal) (reader, error) {
 	return r, nil
 }
 
+// Me is the reader's own employee record; nil when they have none.
+func (r Reader) Me() *store.Employee { return r.me }
+
 // isSelf reports whether e is the reader.
-func (r reader) isSelf(e store.Employee) bool { return r.me != nil && r.me.ID == e.ID }
+func (r Reader) isSelf(e store.Employee) bool { return r.me != nil && r.me.ID == e.ID }
 
 // canRead reports whether the reader may see e and e's assessments: admins
 // everyone, managers their direct reports, everyone themselves.
-func (r reader) canRead(e store.Employee) bool {
+func (r Reader) canRead(e store.Employee) bool {
 	manages := r.me != nil && r.p.Has(tenants.RoleManager) && e.ManagerID == r.me.ID
 	return r.p.Has(tenants.RoleAdmin) || r.isSelf(e) || manages
 }
 
-// employee loads employee id if the reader may see it; otherwise it is not
+// Employee loads employee id if the reader may see it; otherwise it is not
 // found, so that nobody learns who exists beyond their reach.
-func (r reader) employee(tx *store.Tx, id uuid.UUID) (store.Employee, error) {
+func (r Reader) Employee(tx *store.Tx, id uuid.UUID) (store.Employee, error) {
 	e, err := tx.Employee(id)
 	if err != nil {
 		return store.Employee{}, err
@@ -68,10 +72,10 @@ func (r reader) employee(tx *store.Tx, id uuid.UUID) (store.Employee, error) {
 // whose is the employee whose assessments a request is about: target when
 // named (if the reader may see them), else the reader themselves; ok is
 // false when no target is named and the reader has no employee record.
-func (r reader) whose(tx *store.Tx, target uuid.UUID) (e store.Employee, ok bool, err error) {
+func (r Reader) whose(tx *store.Tx, target uuid.UUID) (e store.Employee, ok bool, err error) {
 	switch {
 	case target != uuid.Nil:
-		e, err = r.employee(tx, target)
+		e, err = r.Employee(tx, target)
 		return e, err == nil, err
 	case r.me != nil:
 		return *r.me, true, nil
@@ -81,12 +85,12 @@ func (r reader) whose(tx *store.Tx, target uuid.UUID) (e store.Employee, ok bool
 
 // assessment loads an assessment the reader may see (its taker, the
 // taker's manager, an admin) and says whether the reader is its taker.
-func (r reader) assessment(tx *store.Tx, id uuid.UUID) (store.Assessment, bool, error) {
+func (r Reader) assessment(tx *store.Tx, id uuid.UUID) (store.Assessment, bool, error) {
 	a, err := tx.Assessment(id)
 	if err != nil {
 		return store.Assessment{}, false, err
 	}
-	e, err := r.employee(tx, a.EmployeeID)
+	e, err := r.Employee(tx, a.EmployeeID)
 	if err != nil {
 		return store.Assessment{}, false, err
 	}
@@ -101,7 +105,7 @@ func (a *App) Assessment(ctx context.Context, p tenants.Principal, id uuid.UUID)
 	}
 	var as store.Assessment
 	err := a.inTenant(ctx, p, func(tx *tx) error {
-		r, err := readerOf(tx.Tx, p)
+		r, err := ReaderOf(tx.Tx, p)
 		if err != nil {
 			return err
 		}
@@ -120,7 +124,7 @@ func (a *App) Assessments(ctx context.Context, p tenants.Principal, employee, af
 	}
 	var list []store.Assessment
 	err := a.inTenant(ctx, p, func(tx *tx) error {
-		r, err := readerOf(tx.Tx, p)
+		r, err := ReaderOf(tx.Tx, p)
 		if err != nil {
 			return err
 		}
