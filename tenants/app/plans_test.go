@@ -143,7 +143,10 @@ func TestPlanWritesRefuse(t *testing.T) {
 				_, err := f.app.UpdateMyPlanItem(t.Context(), ann(f.a), item, app.ItemUpdate{Status: ptr("closed")})
 				return err
 			}, app.Invalid, "validation"},
-			{"empty update", func() error { _, err := f.app.UpdateMyPlanItem(t.Context(), ann(f.a), item, app.ItemUpdate{}); return err }, app.Invalid, "validation"},
+			{"empty update", func() error {
+				_, err := f.app.UpdateMyPlanItem(t.Context(), ann(f.a), item, app.ItemUpdate{})
+				return err
+			}, app.Invalid, "validation"},
 			{"skipping a step", func() error {
 				_, err := f.app.UpdateMyPlanItem(t.Context(), ann(f.a), item, app.ItemUpdate{Status: ptr("done")})
 				return err
