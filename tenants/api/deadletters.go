@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cadrehq/cadre/tenants"
+	"github.com/cadrehq/cadre/tenants/app"
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
@@ -98,7 +99,7 @@ func (s *Server) listDeadLetters(ctx context.Context, in *PageInput) (*DeadLette
 }
 
 func (s *Server) replayDeadLetter(ctx context.Context, in *DeadLetterIDInput) (*ReplayOutput, error) {
-	p, err := tenantPrincipal(ctx, tenants.RoleAdmin)
+	p, err := caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -106,33 +107,12 @@ func (s *Server) replayDeadLetter(ctx context.Context, in *DeadLetterIDInput) (*
 	if err != nil {
 		return nil, err
 	}
-	var d store.DeadLetter
-	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
-		if d, err = tx.MarkReplayed(id); err != nil {
-			return err
-		}
-		if err := tx.Audit(p.Subject, "dead_letter.replay", "dead-letter/"+id.String(), map[string]any{"event_id": d.EventID}); err != nil {
-			return err
-		}
-		if err := s.cfg.Replay(ctx, tx, d); err != nil {
-			return replayError{err}
-		}
-		return nil
-	})
-	var re replayError
-	if errors.As(err, &re) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
-		s.cfg.Logger.WarnContext(ctx, "dead letter replay failed", append(logAttrs(ctx), "dead_letter_id", id.String(), "err", re.err)...)
-		return nil, problem(http.StatusConflict, "replay-failed", "the event's consumer failed again; nothing changed and the event stays parked")
+	d, err := s.app.ReplayDeadLetter(ctx, p, id)
+	if re := (*app.ReplayError)(nil); errors.As(err, &re) {
+		s.cfg.Logger.WarnContext(ctx, "dead letter replay failed", append(logAttrs(ctx), "dead_letter_id", id.String(), "err", re.Err)...)
 	}
 	if err != nil {
 		return nil, s.fail(ctx, "replay dead letter", err)
 	}
 	return &ReplayOutput{Body: toDeadLetterBody(d)}, nil
 }
-
-// replayError carries the error of Config.Replay out of the transaction it
-// rolled back, to tell it from a failure to find or mark the dead letter.
-type replayError struct{ err error }
-
-func (e replayError) Error() string { return e.err.Error() }
-func (e replayError) Unwrap() error { return e.err }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -13,11 +11,8 @@ import (
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
-	"github.com/google/uuid"
 
-	"github.com/cadrehq/cadre/domain/competency"
 	"github.com/cadrehq/cadre/domain/plan"
-	"github.com/cadrehq/cadre/events"
 	"github.com/cadrehq/cadre/tenants/app"
 	"github.com/cadrehq/cadre/tenants/store"
 )
@@ -194,18 +189,9 @@ func (s *Server) registerPlans() {
 	}, s.getMyPlanHistory)
 }
 
-// planProblem turns the store's answers about a plan into problems.
-func planProblem(err error, self bool) error {
-	switch {
-	case errors.Is(err, store.ErrNoPlan) && self:
-		return problem(http.StatusNotFound, "no-plan", "you have no development plan yet: it is built shortly after your employee record is created or changed, and after each scored assessment")
-	case errors.Is(err, store.ErrNoPlan):
-		return problem(http.StatusNotFound, "no-plan", "this employee has no development plan yet")
-	case errors.Is(err, store.ErrNotFound) && self:
-		return problem(http.StatusNotFound, "no-employee-record", "the company has no employee record for your subject")
-	}
-	return err
-}
+// planProblem turns the store's answers about a plan into problems (see
+// app.PlanRefusal).
+func planProblem(err error, self bool) error { return app.PlanRefusal(err, self) }
 
 func (s *Server) getMyPlan(ctx context.Context, _ *struct{}) (*PlanOutput, error) {
 	p, err := tenantPrincipal(ctx, peopleRoles...)
@@ -247,7 +233,7 @@ func (s *Server) getEmployeePlan(ctx context.Context, in *EmployeePlanInput) (*P
 }
 
 func (s *Server) patchMyPlanItem(ctx context.Context, in *PatchPlanItemInput) (*PlanOutput, error) {
-	p, err := tenantPrincipal(ctx, peopleRoles...)
+	p, err := caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -255,58 +241,9 @@ func (s *Server) patchMyPlanItem(ctx context.Context, in *PatchPlanItemInput) (*
 	if err != nil {
 		return nil, err
 	}
-	var status *plan.Status
-	if in.Body.Status != nil {
-		st, err := plan.ParseStatus(*in.Body.Status)
-		if err != nil || st == plan.Closed {
-			return nil, problem(http.StatusUnprocessableEntity, "validation", "status must be one of not_started, in_progress, done")
-		}
-		status = &st
-	}
-	if in.Body.Note != nil && !app.ValidText(*in.Body.Note) {
-		return nil, problem(http.StatusUnprocessableEntity, "validation", "note must be text without control characters")
-	}
-	if status == nil && in.Body.Note == nil {
-		return nil, problem(http.StatusUnprocessableEntity, "validation", "give a status, a note or both")
-	}
-	var updated plan.Plan
-	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
-		me, err := tx.EmployeeBySubject(p.Subject)
-		if err != nil {
-			return err
-		}
-		plans, err := tx.CurrentPlans([]uuid.UUID{me.ID}, true)
-		if err != nil {
-			return err
-		}
-		current, ok := plans[me.ID]
-		if !ok {
-			return store.ErrNoPlan
-		}
-		updated, err = current.UpdateItem(itemID.String(), status, in.Body.Note)
-		if err != nil {
-			return err
-		}
-		if updated.SameContent(current) {
-			return nil // nothing changed: no write, no event
-		}
-		if err := tx.UpdatePlanItems(updated); err != nil {
-			return err
-		}
-		return tx.EmitPlansUpdated([]plan.Plan{updated}, events.PlanCauseItem)
-	})
-	var te *plan.TransitionError
-	switch {
-	case errors.As(err, &te) && te.From == plan.Closed:
-		return nil, problem(http.StatusConflict, "invalid-transition", fmt.Sprintf("item %s is closed (%s); only its note can change", te.ItemID, closedReason(updated, te.ItemID)))
-	case errors.As(err, &te):
-		return nil, problem(http.StatusConflict, "invalid-transition", fmt.Sprintf("item %s cannot go from %s to %s (allowed: not_started → in_progress → done, done → in_progress)", te.ItemID, te.From, te.To))
-	case errors.Is(err, plan.ErrUnknownItem):
-		return nil, problem(http.StatusNotFound, "", "your plan has no such item")
-	case errors.Is(err, plan.ErrNoteTooLong):
-		return nil, problem(http.StatusUnprocessableEntity, "validation", fmt.Sprintf("note is longer than %d characters", plan.MaxNoteLen))
-	case err != nil:
-		return nil, s.fail(ctx, "update plan item", planProblem(err, true))
+	updated, err := s.app.UpdateMyPlanItem(ctx, p, itemID, app.ItemUpdate{Status: in.Body.Status, Note: in.Body.Note})
+	if err != nil {
+		return nil, s.fail(ctx, "update plan item", err)
 	}
 	body, err := toPlanBody(updated)
 	if err != nil {
@@ -315,61 +252,19 @@ func (s *Server) patchMyPlanItem(ctx context.Context, in *PatchPlanItemInput) (*
 	return &PlanOutput{Body: body}, nil
 }
 
-// closedReason names why item id of p closed, for a problem's detail.
-func closedReason(p plan.Plan, id string) string {
-	if it, ok := p.Item(id); ok && it.ClosedReason != "" {
-		return it.ClosedReason.String()
-	}
-	return "closed"
-}
-
 func (s *Server) putMyPlanTarget(ctx context.Context, in *PutPlanTargetInput) (*PlanTargetOutput, error) {
-	p, err := tenantPrincipal(ctx, peopleRoles...)
+	p, err := caller(ctx)
 	if err != nil {
 		return nil, err
 	}
-	tier, err := competency.ParseTier(in.Body.Tier)
+	t, err := s.app.SetMyPlanTarget(ctx, p, in.Body.Tier)
 	if err != nil {
-		return nil, problem(http.StatusUnprocessableEntity, "validation", "tier must be one of entry, mid, senior")
+		return nil, s.fail(ctx, "set plan target", err)
 	}
 	out := &PlanTargetOutput{Status: http.StatusAccepted}
-	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
-		me, err := tx.EmployeeBySubject(p.Subject)
-		if err != nil {
-			return err
-		}
-		if tier < me.Tier {
-			return problem(http.StatusUnprocessableEntity, "invalid-target",
-				fmt.Sprintf("the target tier must be above your tier (%s), or %s to clear it", me.Tier, me.Tier))
-		}
-		target := tier
-		if tier == me.Tier {
-			target = 0
-		}
-		out.Body.EmployeeID, out.Body.Tier = me.ID.String(), me.Tier.String()
-		if target.Valid() {
-			out.Body.TargetTier = target.String()
-		}
-		if target == me.TargetTier {
-			return nil // already so: nothing to rebuild
-		}
-		if err := tx.SetTargetTier(me.ID, target); err != nil {
-			return err
-		}
-		t, err := tx.LoadTenant()
-		if err != nil {
-			return err
-		}
-		ev := events.EmployeeUpdated{EmployeeID: me.ID.String(), Role: me.RoleSlug, Tier: me.Tier.String(), Team: me.Team,
-			Changed: []string{"target_tier"}, ContextRevision: t.ContextRevision}
-		if me.ManagerID != uuid.Nil {
-			ev.ManagerID = me.ManagerID.String()
-		}
-		_, err = tx.Emit(events.TypeEmployeeUpdated, me.ID.String(), ev)
-		return err
-	})
-	if err != nil {
-		return nil, s.fail(ctx, "set plan target", planProblem(err, true))
+	out.Body.EmployeeID, out.Body.Tier = t.EmployeeID.String(), t.Tier.String()
+	if t.TargetTier.Valid() {
+		out.Body.TargetTier = t.TargetTier.String()
 	}
 	return out, nil
 }

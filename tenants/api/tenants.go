@@ -2,17 +2,11 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
-	"regexp"
-	"strings"
 	"time"
-	"unicode"
 
 	"github.com/danielgtaylor/huma/v2"
 
-	"github.com/cadrehq/cadre/domain/catalog"
-	"github.com/cadrehq/cadre/events"
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/app"
 	"github.com/cadrehq/cadre/tenants/store"
@@ -61,29 +55,6 @@ type DeleteTenantOutput struct {
 	}
 }
 
-var slugRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-
-// slugify derives a slug from a name.
-func slugify(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(name) {
-		switch {
-		case r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
-			b.WriteRune(r)
-			dash = false
-		case !dash && b.Len() > 0:
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	s := strings.Trim(b.String(), "-")
-	if len(s) > 63 {
-		s = strings.Trim(s[:63], "-")
-	}
-	return s
-}
-
 func (s *Server) registerTenants() {
 	huma.Register(s.api, huma.Operation{
 		OperationID: "create-tenant", Method: http.MethodPost, Path: "/v1/tenants", DefaultStatus: http.StatusCreated,
@@ -104,42 +75,11 @@ func (s *Server) registerTenants() {
 }
 
 func (s *Server) createTenant(ctx context.Context, in *CreateTenantInput) (*TenantOutput, error) {
-	p, err := principal(ctx, tenants.RolePlatformAdmin)
+	p, err := caller(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if !p.IsPlatform() {
-		return nil, problem(http.StatusForbidden, "", "only the platform operator creates tenants")
-	}
-	name := strings.TrimSpace(in.Body.Name)
-	if name == "" || !app.ValidText(name) {
-		return nil, problem(http.StatusUnprocessableEntity, "validation", "name must be non-empty text without control characters",
-			&huma.ErrorDetail{Location: "body.name", Message: "invalid name"})
-	}
-	industry, err := catalog.Default().ParseIndustry(in.Body.Industry)
-	if err != nil {
-		return nil, problem(http.StatusUnprocessableEntity, "validation", err.Error(),
-			&huma.ErrorDetail{Location: "body.industry", Message: err.Error(), Value: in.Body.Industry})
-	}
-	slug := in.Body.Slug
-	if slug == "" {
-		slug = slugify(name)
-	}
-	if !slugRE.MatchString(slug) {
-		return nil, problem(http.StatusUnprocessableEntity, "validation", "slug must be lowercase letters, digits and dashes (1–63)",
-			&huma.ErrorDetail{Location: "body.slug", Message: "invalid slug", Value: slug})
-	}
-	t := store.Tenant{ID: tenants.NewID(), Name: name, Slug: slug, Industry: string(industry), CreatedAt: time.Now().UTC().Truncate(time.Microsecond)}
-	err = s.cfg.Store.CreateTenant(ctx, t, func(tx *store.Tx) error {
-		if err := tx.Audit(p.Subject, "tenant.create", "tenant/"+t.ID.String(), map[string]any{"slug": slug}); err != nil {
-			return err
-		}
-		_, err := tx.Emit(events.TypeTenantCreated, t.ID.String(), events.TenantCreated{Name: name, Slug: slug, Industry: string(industry)})
-		return err
-	})
-	if errors.Is(err, store.ErrConflict) {
-		return nil, problem(http.StatusConflict, "slug-taken", "a tenant with this slug exists")
-	}
+	t, err := s.app.CreateTenant(ctx, p, app.NewTenant{Name: in.Body.Name, Slug: in.Body.Slug, Industry: in.Body.Industry})
 	if err != nil {
 		return nil, s.fail(ctx, "create tenant", err)
 	}
@@ -181,22 +121,15 @@ type TenantIDInput struct {
 }
 
 func (s *Server) deleteTenant(ctx context.Context, in *TenantIDInput) (*DeleteTenantOutput, error) {
-	p, err := principal(ctx, tenants.RolePlatformAdmin)
+	p, err := caller(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if !p.IsPlatform() {
-		return nil, problem(http.StatusForbidden, "", "only the platform operator deletes tenants")
 	}
 	id, err := tenants.ParseID(in.ID)
 	if err != nil {
 		return nil, problem(http.StatusNotFound, "", "not found")
 	}
-	err = s.cfg.Store.DeleteTenant(ctx, id, func(tx *store.Tx, t store.Tenant) error {
-		_, err := tx.Emit(events.TypeTenantDeleted, id.String(), events.TenantDeleted{Slug: t.Slug})
-		return err
-	})
-	if err != nil {
+	if err := s.app.DeleteTenant(ctx, p, id); err != nil {
 		return nil, s.fail(ctx, "delete tenant", err)
 	}
 	s.tenants.forget(id.String())
