@@ -11,6 +11,7 @@ import (
 	"github.com/cadrehq/cadre/domain/catalog"
 	"github.com/cadrehq/cadre/domain/competency"
 	"github.com/cadrehq/cadre/tenants"
+	"github.com/cadrehq/cadre/tenants/app"
 )
 
 // RoleRef names a role.
@@ -210,12 +211,7 @@ func (s *Server) catalogFramework(ctx context.Context, in *FrameworkInput) (*Fra
 	return &FrameworkOutput{Body: FrameworkBodyFrom(f, tier)}, nil
 }
 
-func quote(s string) string {
-	if len(s) > 64 {
-		s = s[:64] + "…"
-	}
-	return "\"" + s + "\""
-}
+func quote(s string) string { return app.Quote(s) }
 
 func (s *Server) catalogCompetency(ctx context.Context, in *struct {
 	Slug string `path:"slug"`

@@ -67,13 +67,5 @@ func (t *tx) record(c change) (int64, error) {
 	if c.Events == nil {
 		return rev, nil
 	}
-	pending := c.Events(rev)
-	if f := t.app.emitFault; f != nil {
-		for _, p := range pending {
-			if err := f(p.Type); err != nil {
-				return 0, err
-			}
-		}
-	}
-	return rev, t.EmitBatch(pending)
+	return rev, t.emit(c.Events(rev)...)
 }

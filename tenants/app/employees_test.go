@@ -14,8 +14,6 @@ import (
 	"github.com/cadrehq/cadre/tenants/store/storetest"
 )
 
-func ptr(s string) *string { return &s }
-
 // createEmployee creates an employee or fails the test.
 func (f *fixture) createEmployee(t *testing.T, tenant tenants.ID, in app.NewEmployee) store.Employee {
 	t.Helper()

@@ -10,6 +10,7 @@ import (
 	"github.com/cadrehq/cadre/domain/catalog"
 	"github.com/cadrehq/cadre/domain/competency"
 	"github.com/cadrehq/cadre/domain/library"
+	"github.com/cadrehq/cadre/domain/people"
 	"github.com/cadrehq/cadre/events"
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/frameworks"
@@ -102,15 +103,15 @@ func (a *App) CreateCompetency(ctx context.Context, p tenants.Principal, in NewC
 	}
 	cat, err := competency.ParseCategory(in.Category)
 	if err != nil {
-		return Curation{}, invalid("unknown category " + quote(in.Category))
+		return Curation{}, invalid("unknown category " + Quote(in.Category))
 	}
 	slug := strings.TrimSpace(in.Slug)
 	if slug == "" {
 		slug = deriveSlug(in.Name)
 	}
 	if !competency.ValidSlug(slug) {
-		return Curation{}, invalid("slug "+quote(slug)+" is not a slug: lowercase letters and digits in words joined by single hyphens, at most 64 characters",
-			Field{Location: "body.slug", Message: "invalid slug", Value: truncate(slug, 80)})
+		return Curation{}, invalid("slug "+Quote(slug)+" is not a slug: lowercase letters and digits in words joined by single hyphens, at most 64 characters",
+			Field{Location: "body.slug", Message: "invalid slug", Value: people.Clip(slug, 80)})
 	}
 	if err := fiveDescriptors(in.Descriptors); err != nil {
 		return Curation{}, err
@@ -125,7 +126,7 @@ func (a *App) CreateCompetency(ctx context.Context, p tenants.Principal, in NewC
 		}
 	}
 	if _, ok := catalog.Default().Competency(slug); ok {
-		return Curation{}, refuse(Conflict, "", "the catalog already has a competency "+quote(slug))
+		return Curation{}, refuse(Conflict, "", "the catalog already has a competency "+Quote(slug))
 	}
 	changes := []string{changeCreated}
 	if o.Pinned {
@@ -133,7 +134,7 @@ func (a *App) CreateCompetency(ctx context.Context, p tenants.Principal, in NewC
 	}
 	return a.curate(ctx, p, "library.competency.create", func(tx *tx) (library.Override, []string, error) {
 		if _, err := tx.Override(slug); err == nil {
-			return o, nil, refuse(Conflict, "", "the library already has an override or custom competency "+quote(slug))
+			return o, nil, refuse(Conflict, "", "the library already has an override or custom competency "+Quote(slug))
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return o, nil, err
 		}
@@ -142,7 +143,7 @@ func (a *App) CreateCompetency(ctx context.Context, p tenants.Principal, in NewC
 			return o, nil, err
 		}
 		if _, ok := latest.Competency(slug); ok {
-			return o, nil, refuse(Conflict, "", "the library already has a competency "+quote(slug))
+			return o, nil, refuse(Conflict, "", "the library already has a competency "+Quote(slug))
 		}
 		return o, changes, nil
 	})
@@ -156,7 +157,7 @@ func (a *App) PatchCompetency(ctx context.Context, p tenants.Principal, slug str
 		return Curation{}, err
 	}
 	if !competency.ValidSlug(slug) {
-		return Curation{}, refuse(NotFound, "", "no competency "+quote(truncate(slug, 80)))
+		return Curation{}, refuse(NotFound, "", "no competency "+Quote(people.Clip(slug, 80)))
 	}
 	if in.Status == nil && in.Name == nil && in.Description == nil && in.Descriptors == nil && in.Pinned == nil {
 		return Curation{}, invalid("give at least one of status, name, description, descriptors, pinned")
@@ -185,7 +186,7 @@ func (a *App) PatchCompetency(ctx context.Context, p tenants.Principal, slug str
 		built, inLibrary := latest.Competency(slug)
 		_, inCatalog := catalog.Default().Competency(slug)
 		if !inLibrary && !inCatalog && !o.Custom {
-			return o, nil, refuse(NotFound, "", "no competency "+quote(slug)+" in the library, the catalog or the custom competencies")
+			return o, nil, refuse(NotFound, "", "no competency "+Quote(slug)+" in the library, the catalog or the custom competencies")
 		}
 		return patchOverride(o, built, inLibrary, in)
 	})
@@ -211,7 +212,7 @@ func patchOverride(o library.Override, built library.Competency, inLibrary bool,
 			o.Status = library.StatusRetired
 		default:
 			return o, nil, invalid("status must be active or retired",
-				Field{Location: "body.status", Message: "valid values: active, retired", Value: truncate(*in.Status, 40)})
+				Field{Location: "body.status", Message: "valid values: active, retired", Value: people.Clip(*in.Status, 40)})
 		}
 	}
 	edited := false

@@ -1,8 +1,6 @@
 package app
 
 import (
-	"unicode/utf8"
-
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
@@ -20,19 +18,10 @@ func (t *tx) emit(pending ...store.PendingEvent) error {
 	return t.EmitBatch(pending)
 }
 
-// quote quotes s for a refusal's detail, cut at 64 bytes so that a long
-// input does not make a long answer.
-func quote(s string) string {
+// Quote puts s in double quotes for a refusal's detail, cut at 64 bytes.
+func Quote(s string) string {
 	if len(s) > 64 {
 		s = s[:64] + "…"
 	}
 	return "\"" + s + "\""
-}
-
-// truncate shortens s to at most n runes for a refusal.
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
 }
