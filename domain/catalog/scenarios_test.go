@@ -20,12 +20,11 @@ import (
 const (
 	minOptionWords    = 12
 	maxOptionWords    = 30
-	maxLengthRatio    = 1.6  // longest option / shortest, within a scenario
-	maxBestIsLongest  = 0.4  // share of scenarios whose best option is the longest
-	maxAbsSpearman    = 0.3  // |ρ| of a surface feature against the key
-	descriptorShingle = 6    // consecutive words an option may not share with a descriptor
-	minScenarios      = 2    // per competency
-	longestTolerance  = 0.99 // ratio below which an option is shorter than the longest
+	maxLengthRatio    = 1.6 // longest option / shortest, within a scenario
+	maxLengthCue      = 0.4 // share of scenarios where the best or worst option is an extreme in length
+	maxAbsSpearman    = 0.3 // |ρ| of a surface feature against the key
+	descriptorShingle = 6   // consecutive words an option may not share with a descriptor
+	minScenarios      = 2   // per competency
 )
 
 // bannedWords signal seniority or scope; an option must earn its key by what
@@ -137,24 +136,45 @@ func TestScenarioOptionsWording(t *testing.T) {
 	}
 }
 
-func TestScenarioBestOptionIsNotUsuallyTheLongest(t *testing.T) {
+func TestScenarioLengthDoesNotGiveAwayTheKey(t *testing.T) {
 	all := allScenarios(t)
-	n := 0
+	var bestLongest, bestShortest, worstLongest int
 	for _, s := range all {
-		best, longest := competency.Level(0), 0
+		best, worst := competency.MinLevel, competency.MaxLevel
+		shortest, longest := math.MaxInt, 0
 		for _, o := range s.Options {
-			best = max(best, o.Effectiveness)
-			longest = max(longest, len(strings.Fields(o.Text)))
+			best, worst = max(best, o.Effectiveness), min(worst, o.Effectiveness)
+			n := len(strings.Fields(o.Text))
+			shortest, longest = min(shortest, n), max(longest, n)
 		}
-		for _, o := range s.Options {
-			if o.Effectiveness == best && len(strings.Fields(o.Text)) == longest {
-				n++
-				break
-			}
+		has := func(key competency.Level, words int) bool {
+			return slices.ContainsFunc(s.Options, func(o catalog.ScenarioOption) bool {
+				return o.Effectiveness == key && len(strings.Fields(o.Text)) == words
+			})
+		}
+		if has(best, longest) {
+			bestLongest++
+		}
+		if has(best, shortest) {
+			bestShortest++
+		}
+		if has(worst, longest) {
+			worstLongest++
 		}
 	}
-	if share := float64(n) / float64(len(all)); share > maxBestIsLongest {
-		t.Errorf("in %d of %d scenarios (%.0f%%) a best option is the longest, want at most %.0f%%", n, len(all), 100*share, 100*maxBestIsLongest)
+	for _, c := range []struct {
+		name string
+		n    int
+	}{
+		{"a best option is the longest", bestLongest},
+		{"a best option is the shortest", bestShortest},
+		{"a worst option is the longest", worstLongest},
+	} {
+		share := float64(c.n) / float64(len(all))
+		t.Logf("%s in %d of %d scenarios (%.0f%%)", c.name, c.n, len(all), 100*share)
+		if share > maxLengthCue {
+			t.Errorf("%s in %.0f%% of scenarios, want at most %.0f%%: length gives the key away", c.name, 100*share, 100*maxLengthCue)
+		}
 	}
 }
 
