@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -15,8 +16,8 @@ import (
 )
 
 // Rules of the authored scenarios that are about their wording rather than
-// their structure (which Load checks): they keep the key from being guessable
-// by length or by how senior an option sounds.
+// their structure (which Load checks): they keep items readable and the key
+// from being guessable by length or by how senior an option sounds.
 const (
 	minOptionWords    = 12
 	maxOptionWords    = 30
@@ -25,6 +26,10 @@ const (
 	maxAbsSpearman    = 0.3 // |ρ| of a surface feature against the key
 	descriptorShingle = 6   // consecutive words an option may not share with a descriptor
 	minScenarios      = 2   // per competency
+	// A situation is a short story with a named pressure: long enough to set
+	// the scene, short enough to read in a few seconds.
+	minSituationSentences = 2
+	maxSituationSentences = 4
 )
 
 // bannedWords signal seniority or scope; an option must earn its key by what
@@ -101,6 +106,21 @@ func allScenarios(t *testing.T) []catalog.Scenario {
 		t.Fatal("the catalog has no scenarios")
 	}
 	return all
+}
+
+// sentenceEnd matches the end of a sentence: a full stop, question or
+// exclamation mark, perhaps closing a quotation, before a space or the end.
+var sentenceEnd = regexp.MustCompile(`[.!?]['"]?(\s|$)`)
+
+func TestScenarioSituationsAreShortStories(t *testing.T) {
+	for _, s := range allScenarios(t) {
+		if n := len(sentenceEnd.FindAllString(s.Situation, -1)); n < minSituationSentences || n > maxSituationSentences {
+			t.Errorf("%s: situation has %d sentences, want %d to %d", s.ID, n, minSituationSentences, maxSituationSentences)
+		}
+		if !strings.HasSuffix(s.Question, "?") {
+			t.Errorf("%s: question %q is not a question", s.ID, s.Question)
+		}
+	}
 }
 
 func TestScenarioOptionsWording(t *testing.T) {
