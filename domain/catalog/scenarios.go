@@ -3,6 +3,7 @@ package catalog
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strconv"
@@ -79,7 +80,10 @@ func loadScenarios(fsys fs.FS, c *Catalog) (map[string][]Scenario, error) {
 		if strings.TrimSpace(f.Source) == "" {
 			return nil, fmt.Errorf("%w: %s has no source", ErrInvalidData, n)
 		}
-		for slug, ss := range f.Scenarios {
+		// Sorted, so that a file with several faults always reports the same
+		// one first.
+		for _, slug := range slices.Sorted(maps.Keys(f.Scenarios)) {
+			ss := f.Scenarios[slug]
 			if _, ok := c.compIndex[slug]; !ok {
 				return nil, fmt.Errorf("%w: %s: scenarios for undefined competency %q", ErrInvalidData, n, slug)
 			}

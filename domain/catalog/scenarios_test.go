@@ -221,6 +221,11 @@ func TestScenarioOptionsShareNoRunWithADescriptor(t *testing.T) {
 	}
 }
 
+// TestScenarioKeysAreNotPredictedBySurface checks that neither an option's
+// length nor its count of seniority or scope words predicts its key. While
+// the seniority words are banned outright their count is zero everywhere and
+// ρ is 0; the check stays as the guard should the ban ever be relaxed, and
+// the scope words, which are allowed, are the live test of the same idea.
 func TestScenarioKeysAreNotPredictedBySurface(t *testing.T) {
 	var keys, lengths, seniority, scope []float64
 	for _, s := range allScenarios(t) {
