@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -412,5 +413,31 @@ func TestLoadFSRejectsScenariosDefinedTwice(t *testing.T) {
 	m["scenarios/zz-copy.json"] = m["scenarios/technical.json"]
 	if _, err := catalog.LoadFS(m); !errors.Is(err, catalog.ErrInvalidData) || !strings.Contains(err.Error(), "defined twice") {
 		t.Errorf("LoadFS() error = %v, want ErrInvalidData for scenarios defined twice", err)
+	}
+}
+
+func TestScenarioFilesFollowCategories(t *testing.T) {
+	c := catalog.Default()
+	for _, name := range []string{"analytical", "interpersonal", "leadership", "operational", "technical"} {
+		b, err := os.ReadFile("data/scenarios/" + name + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var f struct {
+			Scenarios map[string]json.RawMessage `json:"scenarios"`
+		}
+		if err := json.Unmarshal(b, &f); err != nil {
+			t.Fatalf("%s.json: %v", name, err)
+		}
+		for slug := range f.Scenarios {
+			comp, ok := c.Competency(slug)
+			if !ok {
+				t.Errorf("%s.json: unknown competency %q", name, slug)
+				continue
+			}
+			if got := comp.Category.String(); got != name {
+				t.Errorf("%s.json holds %q, a %s competency", name, slug, got)
+			}
+		}
 	}
 }
