@@ -30,7 +30,8 @@ type Catalog struct {
 	compIndex     map[string]int
 	roles         []role // sorted by slug
 	roleIndex     map[string]int
-	titles        map[string][]string // O*NET titles per role slug
+	titles        map[string][]string   // O*NET titles per role slug
+	scenarios     map[string][]Scenario // authored scenarios per competency slug
 
 	// matcherOnce builds matcher on the first Match: indexing some 4,000
 	// titles is half the cost of Load and many callers never match titles.
@@ -83,7 +84,8 @@ func Load() (*Catalog, error) {
 
 // LoadFS parses and validates a catalog laid out like the embedded data
 // directory (industries.json, competencies/*.json, roles/*.json,
-// titles.json). It exists for tests and tools; services use Default.
+// titles.json and, optionally, scenarios/*.json). It exists for tests and
+// tools; services use Default.
 func LoadFS(fsys fs.FS) (*Catalog, error) {
 	src, err := readSource(fsys)
 	if err != nil {
@@ -94,6 +96,9 @@ func LoadFS(fsys fs.FS) (*Catalog, error) {
 		return nil, fmt.Errorf("load catalog: %w", err)
 	}
 	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("load catalog: %w", err)
+	}
+	if c.scenarios, err = loadScenarios(fsys, c); err != nil {
 		return nil, fmt.Errorf("load catalog: %w", err)
 	}
 	return c, nil

@@ -12,9 +12,9 @@ import (
 )
 
 // data holds the catalog's source files: industries.json, competencies/*.json,
-// roles/*.json and the generated titles.json.
+// roles/*.json, the generated titles.json and the authored scenarios/*.json.
 //
-//go:embed data/industries.json data/competencies/*.json data/roles/*.json data/titles.json
+//go:embed data/industries.json data/competencies/*.json data/roles/*.json data/titles.json data/scenarios/*.json
 var data embed.FS
 
 // fileIndustry is one entry of data/industries.json.

@@ -1,6 +1,7 @@
 // Package catalog is Cadre's built-in, versioned catalog: competencies, job
 // roles with their base frameworks, industry variants of those frameworks,
-// and an index of job titles for matching a free-text title to a role.
+// an index of job titles for matching a free-text title to a role, and
+// authored situational-judgement scenarios for every competency.
 //
 // The data is JSON embedded in the binary (data/), parsed and validated once
 // by Default or on every call by Load. A Catalog is immutable and safe for
