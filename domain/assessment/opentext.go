@@ -117,7 +117,10 @@ func (s *LexicalScorer) scoreText(m *rubricModel, ans *analysedAnswer, others, p
 		// Without anything the writer did, the rest is not an account.
 		ts.quality *= noActionQuality
 	}
-	if topical == 0 || (topical < 2 && len(hits) < 2) {
+	// An account with actions and specifics may use its own words for the
+	// topic (values, people work); without one, few topical words mean the
+	// answer is about something else.
+	if topical == 0 || (topical < 2 && len(hits) < 2 && !backed) {
 		ts.flags = append(ts.flags, FlagOffTopic)
 		ts.score = math.Min(ts.score, offTopicCap)
 		ts.quality *= 0.2
