@@ -180,10 +180,11 @@ const (
 	textRhoTarget  = 0.8
 	fusedRhoTarget = 0.85
 	// textRhoFloor and fusedRhoFloor are what the scorer reached on the test
-	// half, less a margin of 0.03; they are below the targets, and the test
-	// says so in its log.
-	textRhoFloor  = 0.0
-	fusedRhoFloor = 0.0
+	// half when measured once (open text 0.537, fused 0.672), less a margin
+	// of about 0.03. Both are BELOW the targets: the behavioural scorer
+	// does not yet meet issue 15's bar on unseen answers.
+	textRhoFloor  = 0.50
+	fusedRhoFloor = 0.64
 )
 
 // corpusRho scores every answer of a half of the corpus: the open-text
