@@ -15,6 +15,9 @@ type account struct {
 	// "we" did something (the writer's own part is unclear).
 	strongActions, weakActions  int
 	situation, result, specific int
+	// actedSpecific counts the specifics in sentences where the writer
+	// acts: the ones that back an action.
+	actedSpecific int
 	// scope is the widest reach the answer states: 0 none, 1 self, 2 team,
 	// 3 several teams, 4 the organisation (whether backed or not); backed is
 	// the widest reach stated in a sentence where the writer acts.
@@ -44,10 +47,16 @@ var (
 		"halved", "doubled", "fixed", "resolved", "solved", "shipped", "launched", "delivered", "stopped", "prevented",
 		"passed", "approved", "adopted", "faster", "fewer", "lower", "higher", "result", "outcome", "went",
 		"since", "now", "avoided", "recovered", "restored", "closed", "finished", "completed", "worked", "helped")
-	// auxiliaries follow "I" without saying what was done.
-	auxiliaries = setOf("was", "were", "had", "did", "could", "would", "should", "might", "am", "have", "has", "do",
-		"will", "can", "think", "feel", "believe", "guess", "hope", "want", "wanted", "like", "liked", "try", "tried",
-		"not", "also", "always", "usually", "often", "just", "really", "then", "still", "never", "know", "knew")
+	// auxiliaries may sit between "I" and what was done ("I had already
+	// moved", "I also wrote").
+	auxiliaries = setOf("had", "have", "has", "did", "also", "always", "usually", "often", "just", "really", "then",
+		"still", "personally", "actually", "already", "first", "finally", "quickly")
+	// states follow "I" to say what the writer is, thinks or would do, not
+	// what they did: a self-description is not an action ("I am passionate
+	// about", "I believe in", "I see myself as").
+	states = setOf("was", "were", "am", "m", "could", "would", "should", "might", "will", "can", "do", "think", "feel",
+		"believe", "guess", "hope", "want", "wanted", "like", "liked", "love", "not", "never", "know", "knew", "see",
+		"care", "embrace", "consider", "thrive", "enjoy", "value", "aim", "strive", "bring", "pride", "champion")
 	// roleWords name people by their role, a specific.
 	roleWords = setOf("cto", "ceo", "cfo", "vp", "director", "designer", "customer", "customers", "auditor", "auditors",
 		"regulator", "engineer", "engineers", "analyst", "intern", "tester", "architect", "pm", "po", "sre")
@@ -69,6 +78,7 @@ func findAccount(text string, toks []token) account {
 	}
 	actSentence := map[int]bool{}
 	ac.acted = actSentence
+	var specificAt []int
 	for i, t := range toks {
 		next := func(k int) (token, bool) {
 			if i+k < len(toks) && toks[i+k].sentence == t.sentence {
@@ -97,10 +107,10 @@ func findAccount(text string, toks []token) account {
 				if !ok {
 					break
 				}
-				if _, aux := auxiliaries[n.word]; aux {
+				if has(auxiliaries, n.word) {
 					continue
 				}
-				if n.stop {
+				if n.stop || has(states, n.word) {
 					break
 				}
 				past := pastTense(n.word)
@@ -120,7 +130,7 @@ func findAccount(text string, toks []token) account {
 		// ("Designed the standard. Cut page load by half."): a sentence that
 		// opens with a past-tense verb.
 		if (i == 0 || toks[i-1].sentence != t.sentence) && !t.stop && pastTense(t.word) && !actSentence[t.sentence] {
-			if _, aux := auxiliaries[t.word]; !aux {
+			if !has(auxiliaries, t.word) && !has(states, t.word) {
 				ac.strongActions++
 				actSentence[t.sentence] = true
 				add(ElementAction, i, i)
@@ -138,6 +148,7 @@ func findAccount(text string, toks []token) account {
 		if isSpecific(text, toks, i) {
 			add(ElementSpecific, i, i)
 			ac.specific++
+			specificAt = append(specificAt, t.sentence)
 		}
 		if _, ok := contextNouns[t.stem]; ok && i > 0 {
 			if p := toks[i-1]; p.word == "the" || p.word == "our" || p.word == "a" || p.word == "my" {
@@ -163,6 +174,11 @@ func findAccount(text string, toks []token) account {
 	for _, sa := range ac.scopeAt {
 		if actSentence[toks[sa[0]].sentence] {
 			ac.backedScope = max(ac.backedScope, sa[1])
+		}
+	}
+	for _, s := range specificAt {
+		if actSentence[s] {
+			ac.actedSpecific++
 		}
 	}
 	return ac

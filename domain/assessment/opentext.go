@@ -81,8 +81,9 @@ func (s *LexicalScorer) scoreText(m *rubricModel, ans *analysedAnswer, others, p
 	seenPhrase := map[string]bool{}
 	for _, h := range hits {
 		// Level-words earn nothing by themselves: markers of reach beyond
-		// the writer's own work count only in an answer that backs them.
-		if h.level >= 4 && !backed {
+		// the writer's own work count only in a sentence where the writer
+		// acts, in an answer that backs its actions with specifics.
+		if h.level >= 4 && (!backed || !ac.acted[toks[h.start].sentence]) {
 			continue
 		}
 		if !seenPhrase[h.phrase] {
@@ -99,7 +100,7 @@ func (s *LexicalScorer) scoreText(m *rubricModel, ans *analysedAnswer, others, p
 	ts.score = lexicalShare*estimateLevel(sims, marks) + (1-lexicalShare)*behaviourLevel(ac, marks, backed)
 	ts.matches, ts.excerpt = evidencePhrases(text, toks, hits, termLevel)
 	switch {
-	case actions == 0 || ac.specific == 0:
+	case !backed:
 		ts.score = math.Min(ts.score, claimCap)
 	case ac.situation == 0 && ac.result == 0:
 		ts.score = math.Min(ts.score, partialCap)
@@ -118,9 +119,11 @@ func (s *LexicalScorer) scoreText(m *rubricModel, ans *analysedAnswer, others, p
 		ts.quality *= noActionQuality
 	}
 	// An account with actions and specifics may use its own words for the
-	// topic (values, people work); without one, few topical words mean the
+	// topic (values, people work), and one of work done for a team or more
+	// may use none of the rubric's; without one, few topical words mean the
 	// answer is about something else.
-	if topical == 0 || (topical < 2 && len(hits) < 2 && !backed) {
+	reaching := backed && ac.strongActions > 0 && ac.backedScope >= 2
+	if (topical == 0 && !reaching) || (topical < 2 && len(hits) < 2 && !backed) {
 		ts.flags = append(ts.flags, FlagOffTopic)
 		ts.score = math.Min(ts.score, offTopicCap)
 		ts.quality *= 0.2
