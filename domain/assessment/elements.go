@@ -24,8 +24,13 @@ type account struct {
 	scope, backedScope int
 	// scopeAt holds the token index and reach of every scope word.
 	scopeAt [][2]int
-	// acted holds the sentences in which the writer acts.
-	acted map[int]bool
+	// acted holds the sentences in which the writer acts; strong those in
+	// which the writer did something (past tense), numeric those holding a
+	// number.
+	acted, strong, numeric map[int]bool
+	// claims counts the sentences in which the writer describes themselves
+	// ("I am passionate about", "I believe in") rather than acts.
+	claims int
 }
 
 // Words that make up the elements.
@@ -77,7 +82,8 @@ func findAccount(text string, toks []token) account {
 		ac.elements = append(ac.elements, Element{Kind: kind, Start: toks[from].start, End: toks[to].end, Text: text[toks[from].start:toks[to].end]})
 	}
 	actSentence := map[int]bool{}
-	ac.acted = actSentence
+	ac.acted, ac.strong, ac.numeric = actSentence, map[int]bool{}, map[int]bool{}
+	claimed := map[int]bool{}
 	var specificAt []int
 	for i, t := range toks {
 		next := func(k int) (token, bool) {
@@ -110,12 +116,17 @@ func findAccount(text string, toks []token) account {
 				if has(auxiliaries, n.word) {
 					continue
 				}
+				if has(states, n.word) && t.word == "i" && !claimed[t.sentence] {
+					claimed[t.sentence] = true
+					ac.claims++
+				}
 				if n.stop || has(states, n.word) {
 					break
 				}
 				past := pastTense(n.word)
 				if t.word == "i" && past {
 					ac.strongActions++
+					ac.strong[t.sentence] = true
 				} else if past || (t.word == "i" && !strings.HasSuffix(n.word, "ing")) {
 					ac.weakActions++
 				} else {
@@ -132,6 +143,7 @@ func findAccount(text string, toks []token) account {
 		if (i == 0 || toks[i-1].sentence != t.sentence) && !t.stop && pastTense(t.word) && !actSentence[t.sentence] {
 			if !has(auxiliaries, t.word) && !has(states, t.word) {
 				ac.strongActions++
+				ac.strong[t.sentence] = true
 				actSentence[t.sentence] = true
 				add(ElementAction, i, i)
 			}
@@ -149,6 +161,9 @@ func findAccount(text string, toks []token) account {
 			add(ElementSpecific, i, i)
 			ac.specific++
 			specificAt = append(specificAt, t.sentence)
+			if strings.IndexAny(t.word, "0123456789") >= 0 || has(numberWords, t.word) {
+				ac.numeric[t.sentence] = true
+			}
 		}
 		if _, ok := contextNouns[t.stem]; ok && i > 0 {
 			if p := toks[i-1]; p.word == "the" || p.word == "our" || p.word == "a" || p.word == "my" {
@@ -171,8 +186,11 @@ func findAccount(text string, toks []token) account {
 			ac.scopeAt = append(ac.scopeAt, [2]int{i, reach})
 		}
 	}
+	// A reach is backed in a sentence where the writer did something, or
+	// does something to a counted number of people or teams ("I look after
+	// three teams").
 	for _, sa := range ac.scopeAt {
-		if actSentence[toks[sa[0]].sentence] {
+		if s := toks[sa[0]].sentence; ac.strong[s] || (actSentence[s] && ac.numeric[s]) {
 			ac.backedScope = max(ac.backedScope, sa[1])
 		}
 	}

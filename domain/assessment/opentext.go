@@ -55,6 +55,9 @@ const (
 	// level.
 	relianceLow  = 0.7
 	relianceSome = 0.35
+	// selfDescription lowers the account's level when the answer describes
+	// the writer at least as often as it says what they did.
+	selfDescription = 1.0
 	// maxExcerptPhrases bounds the phrases quoted in an excerpt.
 	maxExcerptPhrases = 8
 )
@@ -163,6 +166,10 @@ func behaviourLevel(ac account, marks [5]float64, backed bool) float64 {
 		l += 0.2
 	}
 	l -= relianceLow*marks[0] + relianceSome*marks[1]
+	if ac.claims > 0 && ac.claims >= ac.strongActions {
+		// As much self-description as things done: the account is thin.
+		l -= selfDescription
+	}
 	return math.Max(1, math.Min(5, l))
 }
 
