@@ -49,7 +49,7 @@ const (
 	// lexicalShare is the share of the level estimate that comes from the
 	// words an answer shares with the level descriptors and the behavioural
 	// markers; the rest comes from the account (behaviourLevel).
-	lexicalShare = 0.4
+	lexicalShare = 0.5
 	// relianceLow and relianceSome are how much each marker of working with
 	// help (level 1) or with some guidance (level 2) lowers the account's
 	// level.
@@ -96,11 +96,18 @@ func (s *LexicalScorer) scoreText(m *rubricModel, ans *analysedAnswer, others, p
 	}
 	sims, termLevel := descriptorSimilarity(m, toks)
 	if !backed {
+		// The words of the top two descriptors are about reach beyond one
+		// team; in a claim they count for nothing.
 		sims[3], sims[4] = 0, 0
 	}
 
 	var ts textScore
-	ts.score = lexicalShare*estimateLevel(sims, marks) + (1-lexicalShare)*behaviourLevel(ac, marks, backed)
+	// The lexical estimate weighs by how much it found: a short account of
+	// expert work shares few words with the descriptors, which says
+	// nothing against it.
+	lex, strength := estimateLevel(sims, marks)
+	wl := lexicalShare * strength
+	ts.score = wl*lex + (1-wl)*behaviourLevel(ac, marks, backed)
 	ts.matches, ts.excerpt = evidencePhrases(text, toks, hits, termLevel)
 	switch {
 	case !backed:
@@ -227,8 +234,8 @@ func descriptorSimilarity(m *rubricModel, toks []token) ([5]float64, map[string]
 // into a level between 1 and 5. Each source becomes a distribution over the
 // levels, weighted by how much evidence it has; the distribution is
 // sharpened (squared) so that the dominant level counts most, and its mean is
-// the estimate. With little evidence the estimate leans towards Developing.
-func estimateLevel(sims, marks [5]float64) float64 {
+// the estimate; strength, 0–1, says how much evidence it rests on.
+func estimateLevel(sims, marks [5]float64) (level, strength float64) {
 	var simSum, markSum float64
 	for l := range 5 {
 		simSum += sims[l]
@@ -237,7 +244,7 @@ func estimateLevel(sims, marks [5]float64) float64 {
 	wd := math.Min(1, simSum/0.4)
 	wm := 1.5 * math.Min(1, markSum/3)
 	if wd+wm == 0 {
-		return 1.5
+		return 1.5, 0
 	}
 	var p [5]float64
 	var norm, mean float64
@@ -255,8 +262,7 @@ func estimateLevel(sims, marks [5]float64) float64 {
 	for l := range 5 {
 		mean += float64(l+1) * p[l] / norm
 	}
-	strength := math.Min(1, (wd+wm)/1.5)
-	return strength*mean + (1-strength)*1.5
+	return mean, math.Min(1, (wd+wm)/1.5)
 }
 
 // inspect counts the distinct topical stems of the answer and detects keyword
