@@ -106,6 +106,10 @@ func TestValueScenarios(t *testing.T) {
 	if len(got) != 2 {
 		t.Fatalf("got %d scenarios, want 2", len(got))
 	}
+	third := assessment.ValueScenarios("CI/CD", "Builds and runs the pipelines that test and release software.")
+	if want := "you do what it describes (builds and runs the pipelines that test and release software)"; !strings.Contains(third[0].Situation, want) {
+		t.Errorf("situation %q, want it to contain %q", third[0].Situation, want)
+	}
 	for _, sc := range got {
 		if !strings.Contains(sc.Situation, "you fix the small things you trip over") {
 			t.Errorf("situation %q, want the value's behaviour in the second person", sc.Situation)

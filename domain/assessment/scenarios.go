@@ -105,6 +105,11 @@ func valueBehaviour(name, description string) string {
 		return "you act on " + "\u201c" + name + "\u201d" + " in your own work"
 	}
 	words := strings.Fields(s)
+	if w := strings.ToLower(words[0]); w != "we" && w != "our" {
+		// A description in the third person ("Builds and runs the
+		// pipelines …") is quoted as what the value asks.
+		return "you do what it describes (" + sentenceFragment(s) + ")"
+	}
 	for i, w := range words {
 		core := strings.TrimRight(w, ",;:")
 		tail := w[len(core):]

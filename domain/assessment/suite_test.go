@@ -199,6 +199,7 @@ func TestScoreResistsGaming(t *testing.T) {
 			t.Parallel()
 			res := takeAssessment(t, a, tt.clk, tt.text)
 			got := meanLevel(res)
+			t.Logf("mean level %.2f, mean confidence %.2f", got, meanConfidence(res))
 			if got > tt.max || got < tt.min {
 				t.Errorf("mean level = %.2f, want %.1f to %.1f", got, tt.min, tt.max)
 			}
@@ -247,6 +248,77 @@ func TestScoreRandomAnswersHaveLowConfidence(t *testing.T) {
 			if c.Confidence > 0.55 {
 				t.Errorf("seed %d %s: confidence = %.2f, want <= 0.55", seed, c.CompetencySlug, c.Confidence)
 			}
+		}
+	}
+}
+
+func TestScoreClaimWithoutAccountIsCapped(t *testing.T) {
+	t.Parallel()
+	a := devopsAssessment(t, "claim")
+	for _, text := range []string{
+		genericClaim,
+		"I am the expert on this in the organisation: I set the strategy and the roadmap, lead several teams and am recognised as an authority.",
+	} {
+		c := scoreText(t, a, "ci-cd", text)
+		ev := c.Evidence[0]
+		if ev.MatchedLevel > 2 || c.Level > 2 {
+			t.Errorf("%q: matched level %d, level %d, want both <= 2", text, ev.MatchedLevel, c.Level)
+		}
+		for _, e := range ev.Elements {
+			if e.Kind == assessment.ElementScope {
+				t.Errorf("%q: scope element %+v credited without the account behind it", text, e)
+			}
+		}
+	}
+}
+
+func TestScoreListsElementsWithSpans(t *testing.T) {
+	t.Parallel()
+	a := devopsAssessment(t, "elements")
+	text := "Last quarter, when the payment service went down twice, I moved its database to a multi-AZ Postgres cluster on AWS " +
+		"and wrote the failover runbook with the on-call SREs of three teams. Failovers now take 40 seconds instead of 15 minutes."
+	c := scoreText(t, a, "cloud-infrastructure-management", text)
+	kinds := map[string]bool{}
+	for _, e := range c.Evidence[0].Elements {
+		kinds[e.Kind] = true
+		if e.Start < 0 || e.End > len(text) || e.Start >= e.End || text[e.Start:e.End] != e.Text {
+			t.Errorf("element %+v: span does not match the answer", e)
+		}
+	}
+	for _, k := range []string{assessment.ElementSituation, assessment.ElementAction, assessment.ElementResult, assessment.ElementScope, assessment.ElementSpecific} {
+		if !kinds[k] {
+			t.Errorf("elements %+v: no %s, want one", c.Evidence[0].Elements, k)
+		}
+	}
+	if c.Level < 3 {
+		t.Errorf("level %d for a complete account, want at least 3", c.Level)
+	}
+	if yes := scoreText(t, a, "cloud-infrastructure-management", "Yes."); len(yes.Evidence[0].Elements) != 0 || yes.Level != 1 {
+		t.Errorf("\"Yes.\": elements %+v level %d, want none and level 1", yes.Evidence[0].Elements, yes.Level)
+	}
+}
+
+func TestScoreFlagsAnswerCopiedFromAnother(t *testing.T) {
+	t.Parallel()
+	a := devopsAssessment(t, "copied")
+	strong := strongAnswers(t)
+	own := scoreText(t, a, "ci-cd", strong["ci-cd"])
+	if slices.Contains(own.Flags, assessment.FlagCopyBack) {
+		t.Fatalf("answer alone flagged %v, want no copy_back", own.Flags)
+	}
+	// The same account pasted under a second competency is caught in both.
+	var rs []assessment.Response
+	for _, slug := range []string{"ci-cd", "automation-scripting"} {
+		rs = append(rs, assessment.Response{ItemID: itemOf(t, a, slug, assessment.OpenText).ID, Text: ptr(strong["ci-cd"])})
+	}
+	res, err := assessment.Score(a, rs)
+	if err != nil {
+		t.Fatalf("Score: %v", err)
+	}
+	for _, slug := range []string{"ci-cd", "automation-scripting"} {
+		c, _ := res.Competency(slug)
+		if !slices.Contains(c.Flags, assessment.FlagCopyBack) || c.Level > 2 {
+			t.Errorf("%s: flags %v level %d, want copy_back and level <= 2", slug, c.Flags, c.Level)
 		}
 	}
 }
