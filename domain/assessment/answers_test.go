@@ -189,8 +189,8 @@ const (
 
 // corpusRho scores every answer of a half of the corpus: the open-text
 // level alone, and the fused level with honest clicks (a self-rating equal
-// to the label, and in every scenario the option whose level is closest to
-// the label). It returns the Spearman rho of each with the label.
+// to the label, and in every scenario the option whose effectiveness is
+// closest to the label). It returns the Spearman rho of each with the label.
 func corpusRho(t *testing.T, half string) (text, fused float64, n int) {
 	t.Helper()
 	c := loadCorpus(t)
@@ -203,7 +203,13 @@ func corpusRho(t *testing.T, half string) (text, fused float64, n int) {
 		slug := slugOf[ans.Competency]
 		res := scoreText(t, a, slug, ans.Text)
 		txt := ptr(ans.Text)
-		full, err := assessment.Score(a, answers(t, a, slug, ans.Level, competency.Level(ans.Level), txt))
+		rs := answers(t, a, slug, ans.Level, 0, txt)
+		for _, it := range a.Items {
+			if it.CompetencySlug == slug && it.Kind == assessment.Scenario {
+				rs = append(rs, assessment.Response{ItemID: it.ID, OptionID: ptr(closestEffectiveness(a, it, ans.Level))})
+			}
+		}
+		full, err := assessment.Score(a, rs)
 		if err != nil {
 			t.Fatalf("Score: %v", err)
 		}
@@ -213,6 +219,24 @@ func corpusRho(t *testing.T, half string) (text, fused float64, n int) {
 		gotFused = append(gotFused, float64(fc.Level))
 	}
 	return spearman(label, gotText), spearman(label, gotFused), len(label)
+}
+
+// closestEffectiveness returns the option of a scenario item whose keyed
+// effectiveness is closest to level (the lower on a tie): the honest click
+// of someone at that level.
+func closestEffectiveness(a assessment.Assessment, it assessment.Item, level int) string {
+	id, dist, eff := "", 99, 0
+	for _, o := range it.Options {
+		e := int(a.Key.Levels[o.ID])
+		d := e - level
+		if d < 0 {
+			d = -d
+		}
+		if d < dist || (d == dist && e < eff) {
+			id, dist, eff = o.ID, d, e
+		}
+	}
+	return id
 }
 
 // TestLabelledCorpusScorer measures the scorer on the corpus. The tune half
