@@ -21,8 +21,10 @@ func (r Result) Competency(slug string) (CompetencyResult, bool) {
 // CompetencyResult is the score of one competency and the evidence behind it.
 type CompetencyResult struct {
 	CompetencySlug string `json:"competency_slug"`
-	// Score is the weighted mean of the item scores, 0–5 (0 when nothing was
-	// answered); the Contributions of the Evidence add up to it.
+	// Score is the weighted mean of what each item counts for, 0–5 (0 when
+	// nothing was answered): a scenario item at most ScenarioLift above the
+	// open-text answer, the self-rating at most ClaimLift above the
+	// evidence. The Contributions of the Evidence add up to it.
 	Score float64 `json:"score"`
 	// Level is Score rounded to the scale (at least Basic).
 	Level         competency.Level `json:"level"`
@@ -30,9 +32,10 @@ type CompetencyResult struct {
 	// Gap is how many levels Level falls short of RequiredLevel: never
 	// negative, zero when the requirement is met or exceeded.
 	Gap int `json:"gap"`
-	// Confidence, 0–1, grows with the share of items answered, their
-	// agreement and the quality of the free-text answer, and drops when an
-	// answer is flagged.
+	// Confidence, 0–1, says how much evidence there is and how well the
+	// sources agree: it grows with the share of items answered, their
+	// agreement and the completeness of the free-text account, and drops
+	// when the self-rating is inflated or understated or an answer is gamed.
 	Confidence float64    `json:"confidence"`
 	Evidence   []Evidence `json:"evidence"`
 	// Flags collects the flags of the evidence and of the fusion
