@@ -173,61 +173,89 @@ func TestLabelledCorpusIsWellFormed(t *testing.T) {
 	}
 }
 
-// TestLabelledCorpusCurrentScorer measures today's open-text scorer on the
-// test half of the corpus and logs it, with no threshold: it is the baseline
-// a behaviour-based scorer is compared with. Catalog competencies are scored
-// with their catalog definitions; values with the cultural competency the
-// library builds from the value's name and description, as in production.
-func TestLabelledCorpusCurrentScorer(t *testing.T) {
-	t.Parallel()
+// Targets and reached figures of the scorer on the test half of the corpus
+// (Spearman rho between the label and the level). The scorer was tuned on
+// the tune half only; the test half was measured twice, never per answer:
+// once after the first version (open text 0.537, fused 0.672), and once,
+// finally, after further tuning on the tune half alone (open text 0.603,
+// fused 0.757; the tune half then gave 0.790 and 0.859, so the rules fit the
+// tune half better than they generalise).
+const (
+	textRhoTarget  = 0.8
+	fusedRhoTarget = 0.85
+	// textRhoFloor and fusedRhoFloor are the final test-half figures less a
+	// margin of about 0.03. Both are BELOW the targets: the behavioural
+	// scorer does not yet meet issue 15's bar on unseen answers.
+	textRhoFloor  = 0.57
+	fusedRhoFloor = 0.72
+)
+
+// corpusRho scores every answer of a half of the corpus: the open-text
+// level alone, and the fused level with honest clicks (a self-rating equal
+// to the label, and in every scenario the option whose effectiveness is
+// closest to the label). It returns the Spearman rho of each with the label.
+func corpusRho(t *testing.T, half string) (text, fused float64, n int) {
+	t.Helper()
 	c := loadCorpus(t)
 	a, slugOf := corpusAssessment(t, c)
-
-	type scored struct{ got, want []float64 }
-	all := map[string]*scored{"competencies": {}, "values": {}}
-	per := map[string]*scored{}
-	exact, within1, n := 0, 0, 0
+	var label, gotText, gotFused []float64
 	for _, ans := range c.Answers {
-		if ans.Half != testHalf {
+		if ans.Half != half {
 			continue
 		}
-		group := "competencies"
-		if strings.HasPrefix(ans.Competency, valuePrefix) {
-			group = "values"
-		}
-		res := scoreText(t, a, slugOf[ans.Competency], ans.Text)
-		got, want := float64(res.Level), float64(ans.Level)
-		for _, s := range []*scored{all[group], perOf(per, ans.Competency)} {
-			s.got = append(s.got, got)
-			s.want = append(s.want, want)
-		}
-		if group == "competencies" {
-			n++
-			d := int(res.Level) - ans.Level
-			if d == 0 {
-				exact++
-			}
-			if d >= -1 && d <= 1 {
-				within1++
+		slug := slugOf[ans.Competency]
+		res := scoreText(t, a, slug, ans.Text)
+		txt := ptr(ans.Text)
+		rs := answers(t, a, slug, ans.Level, 0, txt)
+		for _, it := range a.Items {
+			if it.CompetencySlug == slug && it.Kind == assessment.Scenario {
+				rs = append(rs, assessment.Response{ItemID: it.ID, OptionID: ptr(closestEffectiveness(a, it, ans.Level))})
 			}
 		}
+		full, err := assessment.Score(a, rs)
+		if err != nil {
+			t.Fatalf("Score: %v", err)
+		}
+		fc, _ := full.Competency(slug)
+		label = append(label, float64(ans.Level))
+		gotText = append(gotText, float64(res.Evidence[0].MatchedLevel))
+		gotFused = append(gotFused, float64(fc.Level))
 	}
-	// The figures carry no threshold, but a measurement that scored
-	// nothing, or left a competency or value out, would be no baseline.
-	if want := len(corpusCompetencies) + len(c.Values); len(per) != want {
-		t.Errorf("scored %d competencies and values in the test half, want %d", len(per), want)
+	return spearman(label, gotText), spearman(label, gotFused), len(label)
+}
+
+// closestEffectiveness returns the option of a scenario item whose keyed
+// effectiveness is closest to level (the lower on a tie): the honest click
+// of someone at that level.
+func closestEffectiveness(a assessment.Assessment, it assessment.Item, level int) string {
+	id, dist, eff := "", 99, 0
+	for _, o := range it.Options {
+		e := int(a.Key.Levels[o.ID])
+		d := e - level
+		if d < 0 {
+			d = -d
+		}
+		if d < dist || (d == dist && e < eff) {
+			id, dist, eff = o.ID, d, e
+		}
 	}
-	for _, g := range []string{"competencies", "values"} {
-		t.Logf("test half, %s: current scorer Spearman rho = %.3f over %d answers", g, spearman(all[g].got, all[g].want), len(all[g].got))
+	return id
+}
+
+// TestLabelledCorpusScorer measures the scorer on the corpus. The tune half
+// is what the scorer was tuned on and is only logged; the test half is the
+// result, asserted against the floor reached when it was measured once.
+func TestLabelledCorpusScorer(t *testing.T) {
+	t.Parallel()
+	tt, tf, tn := corpusRho(t, tuneHalf)
+	t.Logf("tune half (tuned on, not a result): open text rho %.3f, fused rho %.3f over %d answers", tt, tf, tn)
+	xt, xf, xn := corpusRho(t, testHalf)
+	t.Logf("test half: open text rho %.3f (target %.2f), fused with honest clicks rho %.3f (target %.2f) over %d answers", xt, textRhoTarget, xf, fusedRhoTarget, xn)
+	if xt < textRhoFloor {
+		t.Errorf("test half open-text rho = %.3f, want >= %.2f", xt, textRhoFloor)
 	}
-	t.Logf("test half, competencies: exact %d, within one level %d, of %d", exact, within1, n)
-	keys := make([]string, 0, len(per))
-	for k := range per {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		t.Logf("  %-44s rho %6.3f over %d", k, spearman(per[k].got, per[k].want), len(per[k].got))
+	if xf < fusedRhoFloor {
+		t.Errorf("test half fused rho = %.3f, want >= %.2f", xf, fusedRhoFloor)
 	}
 }
 

@@ -50,7 +50,7 @@ func BenchmarkScore(b *testing.B) {
 	})
 }
 
-// benchAssessment is the 8-competency assessment with 24 realistic
+// benchAssessment is the 8-competency assessment with 32 realistic
 // responses.
 func benchAssessment(b *testing.B) (assessment.Assessment, []assessment.Response) {
 	a, err := assessment.Generate(framework(b), competency.TierMid, "bench-seed")
@@ -81,8 +81,8 @@ func benchAssessment(b *testing.B) (assessment.Assessment, []assessment.Response
 			rs = append(rs, assessment.Response{ItemID: it.ID, Text: ptr(text)})
 		}
 	}
-	if len(rs) != 24 {
-		b.Fatalf("got %d responses, want 24", len(rs))
+	if len(rs) != 32 {
+		b.Fatalf("got %d responses, want 32", len(rs))
 	}
 	return a, rs
 }

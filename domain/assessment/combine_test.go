@@ -10,9 +10,10 @@ import (
 	"github.com/cadrehq/cadre/domain/competency"
 )
 
-// answers builds the three responses for a competency: a rating, the
-// scenario option of the given level, and a text (no response for a zero
-// rating, a zero level or a nil text).
+// answers builds the responses for a competency: a rating, for every
+// scenario item the option whose item level (distance to the best option) is
+// closest to the given level, and a text (no response for a zero rating, a
+// zero level or a nil text).
 func answers(t *testing.T, a assessment.Assessment, slug string, rating int, option competency.Level, text *string) []assessment.Response {
 	t.Helper()
 	var rs []assessment.Response
@@ -20,10 +21,9 @@ func answers(t *testing.T, a assessment.Assessment, slug string, rating int, opt
 		rs = append(rs, assessment.Response{ItemID: itemOf(t, a, slug, assessment.SelfRating).ID, Rating: ptr(rating)})
 	}
 	if option > 0 {
-		scen := itemOf(t, a, slug, assessment.Scenario)
-		for _, o := range scen.Options {
-			if a.Key.Levels[o.ID] == option {
-				rs = append(rs, assessment.Response{ItemID: scen.ID, OptionID: ptr(o.ID)})
+		for _, scen := range a.Items {
+			if scen.CompetencySlug == slug && scen.Kind == assessment.Scenario {
+				rs = append(rs, assessment.Response{ItemID: scen.ID, OptionID: ptr(optionAt(a, scen, option))})
 			}
 		}
 	}
@@ -31,6 +31,27 @@ func answers(t *testing.T, a assessment.Assessment, slug string, rating int, opt
 		rs = append(rs, assessment.Response{ItemID: itemOf(t, a, slug, assessment.OpenText).ID, Text: text})
 	}
 	return rs
+}
+
+// optionAt returns the option of a scenario item whose item level, 5 less
+// its distance to the best option, is closest to l (the lower on a tie).
+func optionAt(a assessment.Assessment, it assessment.Item, l competency.Level) string {
+	var best competency.Level
+	for _, o := range it.Options {
+		best = max(best, a.Key.Levels[o.ID])
+	}
+	id, dist := "", 99
+	for _, o := range it.Options {
+		lv := 5 - int(best-a.Key.Levels[o.ID])
+		d := lv - int(l)
+		if d < 0 {
+			d = -d
+		}
+		if d < dist || (d == dist && lv < int(l)) {
+			id, dist = o.ID, d
+		}
+	}
+	return id
 }
 
 // labelText returns the first labelled answer for slug at level.
@@ -61,10 +82,10 @@ func TestScoreCombinesItems(t *testing.T) {
 		wantEvidence     int
 		wantFlag         assessment.Flag
 	}{
-		{"all agree at advanced", 4, 4, labelText(t, slug, 4), 4, 4, 0, 0.6, 1, 3, ""},
-		{"self-rating inflated", 5, 2, labelText(t, slug, 2), 2, 3, 1, 0, 0.6, 3, ""},
-		{"expert text outweighs a modest self-rating", 3, 4, labelText(t, slug, 5), 4, 5, 0, 0.4, 1, 3, ""},
-		{"stuffed text pulls down", 5, 5, stuffed, 1, 3, 1, 0, 0.2, 3, assessment.FlagKeywordStuffing},
+		{"all agree at advanced", 4, 4, ptr(advancedCloud), 4, 4, 0, 0.5, 1, 4, ""},
+		{"self-rating inflated", 5, 2, labelText(t, slug, 2), 2, 2, 2, 0, 0.6, 4, assessment.FlagInflated},
+		{"expert text outweighs a modest self-rating", 3, 4, ptr(advancedCloud), 4, 5, 0, 0.3, 1, 4, ""},
+		{"stuffed text pulls down", 5, 5, stuffed, 1, 2, 2, 0, 0.2, 4, assessment.FlagKeywordStuffing},
 		{"self-rating alone", 5, 0, nil, 5, 5, 0, 0, 0.15, 1, ""},
 		{"nothing answered", 0, 0, nil, 1, 1, 3, 0, 0, 0, ""},
 	}
@@ -103,6 +124,12 @@ func TestScoreCombinesItems(t *testing.T) {
 		})
 	}
 }
+
+// advancedCloud is a concrete account of level-4 cloud work: actions,
+// specifics, a result and a reach across several teams.
+const advancedCloud = "Last year I led the move of our payments, ledger and onboarding teams to a multi-region setup on AWS. " +
+	"I wrote the shared Terraform modules the three teams now use, reviewed every design, and ran two failover drills; " +
+	"recovery time went from four hours to 20 minutes."
 
 func TestScoreAgreementRaisesConfidence(t *testing.T) {
 	t.Parallel()

@@ -62,3 +62,7 @@ func (e *ResponseError) Error() string {
 
 // Unwrap returns the underlying sentinel.
 func (e *ResponseError) Unwrap() error { return e.Err }
+
+// ErrInvalidReview reports a manager's review that rates a competency the
+// assessment does not hold or gives a level outside 1–5.
+var ErrInvalidReview = errors.New("assessment: invalid review")

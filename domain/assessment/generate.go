@@ -9,7 +9,9 @@ import (
 )
 
 // Generate builds the assessment of framework f at tier for one taker: for
-// every competency, in framework order, a self-rating, a scenario and an
+// every competency, in framework order, a self-rating, one situational
+// judgement item per scenario of the competency (scenarios made by
+// [ValueScenarios] from its name and description when it has none) and an
 // open-text item (see the package documentation).
 //
 // The seed makes the assessment reproducible: the same framework, tier and
@@ -20,8 +22,9 @@ import (
 // texts stay the same. Use the assessment's own id as the seed.
 //
 // Generate checks what it needs of f (each competency has a slug, a name and
-// five descriptors, a level is required at tier, no competency appears
-// twice), not everything competency.RoleFramework.Validate checks.
+// five descriptors, every scenario has a situation and keyed options, a
+// level is required at tier, no competency appears twice), not everything
+// competency.RoleFramework.Validate checks.
 func Generate(f competency.RoleFramework, tier competency.Tier, seed string) (Assessment, error) {
 	if !tier.Valid() {
 		return Assessment{}, fmt.Errorf("generate assessment: %w: %d", ErrInvalidTier, tier)
@@ -34,22 +37,30 @@ func Generate(f competency.RoleFramework, tier competency.Tier, seed string) (As
 	}
 	a := Assessment{
 		Tier:           tier,
-		Items:          make([]Item, 0, 3*len(f.Entries)),
+		Items:          make([]Item, 0, 4*len(f.Entries)),
 		MaxAnswerChars: DefaultMaxAnswerChars,
 		Key: AnswerKey{
 			Seed:    seed,
-			Levels:  make(map[string]competency.Level, 5*len(f.Entries)),
+			Levels:  make(map[string]competency.Level, 8*len(f.Entries)),
 			Rubrics: make([]Rubric, 0, len(f.Entries)),
 		},
 	}
 	seen := make(map[string]bool, len(f.Entries))
 	for _, e := range f.Entries {
 		c := e.Competency
-		if err := checkEntry(e, tier, seen); err != nil {
+		scenarios := c.Scenarios
+		if len(scenarios) == 0 {
+			scenarios = ValueScenarios(c.Name, c.Description)
+		}
+		if err := checkEntry(e, tier, scenarios, seen); err != nil {
 			return Assessment{}, fmt.Errorf("generate assessment: %w", err)
 		}
 		req := e.Levels.At(tier)
-		a.Items = append(a.Items, selfRatingItem(c, req, seed), scenarioItem(c, req, seed, a.Key.Levels), openTextItem(c, req, seed))
+		a.Items = append(a.Items, selfRatingItem(c, req, seed))
+		for _, sc := range scenarios {
+			a.Items = append(a.Items, scenarioItem(c.Slug, sc, req, seed, a.Key.Levels))
+		}
+		a.Items = append(a.Items, openTextItem(c, req, seed))
 		a.Key.Rubrics = append(a.Key.Rubrics, Rubric{
 			Slug: c.Slug, Name: c.Name, Description: c.Description, Descriptors: c.Descriptors,
 			Keywords: c.Keywords, Aliases: c.Aliases, Required: req,
@@ -59,7 +70,7 @@ func Generate(f competency.RoleFramework, tier competency.Tier, seed string) (As
 }
 
 // checkEntry checks that e can be turned into items and records its slug.
-func checkEntry(e competency.Entry, tier competency.Tier, seen map[string]bool) error {
+func checkEntry(e competency.Entry, tier competency.Tier, scenarios []competency.Scenario, seen map[string]bool) error {
 	c := e.Competency
 	switch {
 	case !competency.ValidSlug(c.Slug):
@@ -74,6 +85,11 @@ func checkEntry(e competency.Entry, tier competency.Tier, seen map[string]bool) 
 	for i, d := range c.Descriptors {
 		if strings.TrimSpace(d) == "" {
 			return fmt.Errorf("%w: %q has no descriptor for level %d", ErrInvalidFramework, c.Slug, i+1)
+		}
+	}
+	for _, sc := range scenarios {
+		if err := checkScenario(sc); err != nil {
+			return fmt.Errorf("%w: %q: %w", ErrInvalidFramework, c.Slug, err)
 		}
 	}
 	seen[c.Slug] = true
@@ -93,20 +109,19 @@ func selfRatingItem(c competency.Competency, req competency.Level, seed string) 
 	}
 }
 
-// scenarioItem offers one first-person option per level, shuffled by the
-// seed, and records each option's level in levels.
-func scenarioItem(c competency.Competency, req competency.Level, seed string, levels map[string]competency.Level) Item {
-	opts := make([]Option, 5)
-	for i, d := range c.Descriptors {
-		id := optionID(seed, c.Slug, i+1)
-		opts[i] = Option{ID: id, Text: scenarioOption(d)}
-		levels[id] = competency.Level(i + 1)
+// scenarioItem offers the options of one scenario, shuffled by the seed
+// under opaque ids, and records each option's effectiveness in levels.
+func scenarioItem(slug string, sc competency.Scenario, req competency.Level, seed string, levels map[string]competency.Level) Item {
+	opts := make([]Option, len(sc.Options))
+	for i, o := range sc.Options {
+		id := optionID(seed, slug, sc.ID, i)
+		opts[i] = Option{ID: id, Text: o.Text}
+		levels[id] = o.Effectiveness
 	}
-	shuffle(opts, seed, c.Slug)
-	frame := pick(len(scenarioFrames), "frame", seed, c.Slug)
+	shuffle(opts, seed, slug, sc.ID)
 	return Item{
-		ID: itemID(seed, c.Slug, Scenario), CompetencySlug: c.Slug, Kind: Scenario,
-		Prompt: scenarioPrompt(frame, c.Name, c.Description), Options: opts, RequiredLevel: req,
+		ID: scenarioItemID(seed, slug, sc.ID), CompetencySlug: slug, Kind: Scenario,
+		Prompt: scenarioPrompt(sc), Options: opts, RequiredLevel: req,
 	}
 }
 

@@ -12,20 +12,27 @@ import (
 	"github.com/cadrehq/cadre/domain/competency"
 )
 
-func TestGenerateBuildsThreeItemsPerCompetency(t *testing.T) {
+func TestGenerateBuildsItemsPerCompetency(t *testing.T) {
 	t.Parallel()
 	f := framework(t)
 	a := generate(t, "seed-1")
-	if got, want := len(a.Items), 3*len(f.Entries); got != want {
-		t.Fatalf("got %d items, want %d", got, want)
-	}
 	ids := map[string]bool{}
-	for i, e := range f.Entries {
-		kinds := []assessment.Kind{assessment.SelfRating, assessment.Scenario, assessment.OpenText}
+	i := 0
+	for _, e := range f.Entries {
+		c := e.Competency
+		scenarios := assessment.ValueScenarios(c.Name, c.Description)
+		kinds := []assessment.Kind{assessment.SelfRating}
+		for range scenarios {
+			kinds = append(kinds, assessment.Scenario)
+		}
+		kinds = append(kinds, assessment.OpenText)
 		for j, k := range kinds {
-			it := a.Items[3*i+j]
-			if it.CompetencySlug != e.Competency.Slug || it.Kind != k {
-				t.Errorf("item %d = %s/%s, want %s/%s", 3*i+j, it.CompetencySlug, it.Kind, e.Competency.Slug, k)
+			if i+j >= len(a.Items) {
+				t.Fatalf("got %d items, want more", len(a.Items))
+			}
+			it := a.Items[i+j]
+			if it.CompetencySlug != c.Slug || it.Kind != k {
+				t.Errorf("item %d = %s/%s, want %s/%s", i+j, it.CompetencySlug, it.Kind, c.Slug, k)
 			}
 			if want := e.Levels.At(competency.TierMid); it.RequiredLevel != want {
 				t.Errorf("%s %s required level = %d, want %d", it.CompetencySlug, it.Kind, it.RequiredLevel, want)
@@ -35,28 +42,90 @@ func TestGenerateBuildsThreeItemsPerCompetency(t *testing.T) {
 			}
 			ids[it.ID] = true
 		}
-		self, scen, open := a.Items[3*i], a.Items[3*i+1], a.Items[3*i+2]
+		self, open := a.Items[i], a.Items[i+len(kinds)-1]
 		for l, o := range self.Options {
-			if o.ID != strconv.Itoa(l+1) || o.Text != e.Competency.Descriptors[l] {
-				t.Errorf("%s self-rating option %d = %+v, want id %d and the level descriptor", e.Competency.Slug, l, o, l+1)
+			if o.ID != strconv.Itoa(l+1) || o.Text != c.Descriptors[l] {
+				t.Errorf("%s self-rating option %d = %+v, want id %d and the level descriptor", c.Slug, l, o, l+1)
 			}
 		}
-		if len(scen.Options) != 5 {
-			t.Errorf("%s scenario has %d options, want 5", e.Competency.Slug, len(scen.Options))
-		}
-		levels := map[competency.Level]bool{}
-		for _, o := range scen.Options {
-			l, ok := a.Key.Levels[o.ID]
-			if !ok || !strings.HasPrefix(o.Text, "I would ") {
-				t.Errorf("%s scenario option %+v: in key %v, want a keyed first-person option", e.Competency.Slug, o, ok)
+		for j, sc := range scenarios {
+			it := a.Items[i+1+j]
+			if !strings.HasPrefix(it.Prompt, sc.Situation) || len(it.Options) != len(sc.Options) {
+				t.Errorf("%s scenario item %d = %+v, want the situation and %d options", c.Slug, j, it, len(sc.Options))
 			}
-			levels[l] = true
-		}
-		if len(levels) != 5 {
-			t.Errorf("%s scenario options map to %d distinct levels, want 5", e.Competency.Slug, len(levels))
+			want := map[string]competency.Level{}
+			for _, o := range sc.Options {
+				want[o.Text] = o.Effectiveness
+			}
+			for _, o := range it.Options {
+				l, ok := a.Key.Levels[o.ID]
+				if !ok || want[o.Text] != l {
+					t.Errorf("%s option %q keyed %d (in key %v), want %d", c.Slug, o.Text, l, ok, want[o.Text])
+				}
+				for _, d := range c.Descriptors {
+					if strings.Contains(strings.ToLower(o.Text), strings.ToLower(strings.TrimSuffix(d, "."))) {
+						t.Errorf("%s option %q repeats a level descriptor", c.Slug, o.Text)
+					}
+				}
+			}
 		}
 		if !strings.HasPrefix(open.Prompt, "Describe a recent situation where you") || open.Options != nil {
-			t.Errorf("%s open-text item = %+v, want a behavioural prompt without options", e.Competency.Slug, open)
+			t.Errorf("%s open-text item = %+v, want a behavioural prompt without options", c.Slug, open)
+		}
+		i += len(kinds)
+	}
+	if i != len(a.Items) {
+		t.Errorf("got %d items, want %d", len(a.Items), i)
+	}
+}
+
+func TestGenerateUsesAuthoredScenarios(t *testing.T) {
+	t.Parallel()
+	a := devopsAssessment(t, "authored")
+	n := 0
+	for _, it := range a.Items {
+		if it.Kind == assessment.Scenario {
+			n++
+			if strings.Contains(it.Prompt, "\u201c") {
+				t.Errorf("scenario %q looks generated, want the authored one", it.Prompt)
+			}
+		}
+	}
+	if n != 2*len(devopsSlugs) {
+		t.Errorf("got %d scenario items, want %d (two authored per competency)", n, 2*len(devopsSlugs))
+	}
+}
+
+func TestValueScenarios(t *testing.T) {
+	t.Parallel()
+	desc := "We fix the small things we trip over instead of working around them, and we hand our work over in a state the next person can pick up easily."
+	got := assessment.ValueScenarios("Leave it better than you found it", desc)
+	if !reflect.DeepEqual(got, assessment.ValueScenarios("Leave it better than you found it", desc)) {
+		t.Fatalf("ValueScenarios is not deterministic")
+	}
+	if len(got) != 2 {
+		t.Fatalf("got %d scenarios, want 2", len(got))
+	}
+	third := assessment.ValueScenarios("CI/CD", "Builds and runs the pipelines that test and release software.")
+	if want := "you do what it describes (builds and runs the pipelines that test and release software)"; !strings.Contains(third[0].Situation, want) {
+		t.Errorf("situation %q, want it to contain %q", third[0].Situation, want)
+	}
+	for _, sc := range got {
+		if !strings.Contains(sc.Situation, "you fix the small things you trip over") {
+			t.Errorf("situation %q, want the value's behaviour in the second person", sc.Situation)
+		}
+		if len(sc.Options) != 4 || sc.Best() != 5 {
+			t.Errorf("%s: %d options, best %d, want 4 options, best 5", sc.ID, len(sc.Options), sc.Best())
+		}
+		levels := map[competency.Level]bool{}
+		for _, o := range sc.Options {
+			levels[o.Effectiveness] = true
+			if o.Rationale == "" {
+				t.Errorf("%s option %q has no rationale", sc.ID, o.Text)
+			}
+		}
+		if len(levels) != 4 {
+			t.Errorf("%s: options keyed %v, want four distinct effectiveness levels", sc.ID, levels)
 		}
 	}
 }
@@ -95,18 +164,6 @@ func optionTexts(it assessment.Item) string {
 		b.WriteByte('|')
 	}
 	return b.String()
-}
-
-func TestGenerateScenarioOptionsReadInTheFirstPerson(t *testing.T) {
-	t.Parallel()
-	a := generate(t, "grammar")
-	it := itemOf(t, a, "cloud-infrastructure-management", assessment.Scenario)
-	want := "I would manage cloud environments for a single service using infrastructure as code templates, apply routine changes and fix common configuration issues with occasional help."
-	for _, o := range it.Options {
-		if a.Key.Levels[o.ID] == competency.Developing && o.Text != want {
-			t.Errorf("level 2 option = %q, want %q", o.Text, want)
-		}
-	}
 }
 
 func TestAssessmentJSONHidesKey(t *testing.T) {

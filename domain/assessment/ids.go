@@ -31,9 +31,16 @@ func itemID(seed, slug string, k Kind) string {
 	return hex.EncodeToString(d[:])[:idLen]
 }
 
-// optionID is the opaque id of the scenario option standing for level l.
-func optionID(seed, slug string, level int) string {
-	d := digest("option", seed, slug, strconv.Itoa(level))
+// scenarioItemID is the id of the item asking the scenario with the given
+// id for the competency slug.
+func scenarioItemID(seed, slug, scenario string) string {
+	d := digest("item", seed, slug, Scenario.String(), scenario)
+	return hex.EncodeToString(d[:])[:idLen]
+}
+
+// optionID is the opaque id of the i-th authored option of a scenario.
+func optionID(seed, slug, scenario string, i int) string {
+	d := digest("option", seed, slug, scenario, strconv.Itoa(i))
 	return hex.EncodeToString(d[:])[:idLen]
 }
 

@@ -11,28 +11,32 @@ const (
 	// SelfRating asks the employee to place themselves on the five level
 	// descriptors; it is answered with a Rating.
 	SelfRating Kind = 1
-	// Scenario describes a situation and offers options that each map to a
-	// level; it is answered with an OptionID.
+	// Scenario describes a situation and offers courses of action keyed by
+	// their effectiveness; it is answered with an OptionID.
 	Scenario Kind = 2
 	// OpenText asks for a recent situation in the employee's own words; it is
 	// answered with Text.
 	OpenText Kind = 3
+	// Manager is never an item: it marks the Evidence of a manager's rating
+	// passed to ScoreWithReview.
+	Manager Kind = 4
 )
 
-var kindNames = []string{"self_rating", "scenario", "open_text"}
+var kindNames = []string{"self_rating", "scenario", "open_text", "manager_rating"}
 
-// ParseKind parses "self_rating", "scenario" or "open_text".
+// ParseKind parses "self_rating", "scenario", "open_text" or
+// "manager_rating".
 func ParseKind(s string) (Kind, error) {
 	for i, n := range kindNames {
 		if n == s {
 			return Kind(i + 1), nil
 		}
 	}
-	return 0, fmt.Errorf("%w: %q (want self_rating, scenario or open_text)", ErrInvalidKind, s)
+	return 0, fmt.Errorf("%w: %q (want self_rating, scenario, open_text or manager_rating)", ErrInvalidKind, s)
 }
 
 // Valid reports whether k is one of the kinds.
-func (k Kind) Valid() bool { return k >= SelfRating && k <= OpenText }
+func (k Kind) Valid() bool { return k >= SelfRating && k <= Manager }
 
 // String returns the kind's name ("" for the zero Kind).
 func (k Kind) String() string {

@@ -25,7 +25,8 @@ var markerPhrases = [5][]string{
 		"followed the tutorial", "followed the checklist", "followed the template", "step by step", "tutorial",
 		"i am learning", "still learning", "learning", "not sure", "first time", "told me", "was told",
 		"i was asked", "shadowed", "watched", "beginner", "new to", "escalated", "passed it on", "handed it over",
-		"i think", "trying to", "my mentor", "did not know", "didn't know", "nervous", "confusing",
+		"i think", "trying to", "my mentor", "my senior", "pointed at", "pointed me", "assigned", "asked me to",
+		"following the", "asked in", "handed it", "told the", "picked up the tickets", "when she asks", "when he asks", "did not know", "didn't know", "nervous", "confusing",
 	},
 	{ // 2 Developing: routine work, some guidance, checks with others.
 		"some help", "some guidance", "a bit of help", "occasional help", "checked with", "double checked",

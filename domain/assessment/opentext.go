@@ -11,16 +11,18 @@ import (
 
 // textScore is the analysis of one open-text answer.
 type textScore struct {
-	// score is the estimated level, 1–5 as a real number, or 0 for an empty
-	// answer.
+	// score is the estimated level, 1–5 as a real number: 1 for an empty
+	// answer or one that gives no account (the question was asked and
+	// nothing was shown).
 	score float64
 	// quality, 0–1, says how much the answer can be trusted: long enough to
-	// say something (but no bonus beyond that), told in the first person and
-	// the past tense, with specifics, on topic, not flagged.
-	quality float64
-	matches []Match
-	excerpt string
-	flags   []Flag
+	// say something (but no bonus beyond that), a complete account
+	// (situation, own actions, result, specifics), not flagged.
+	quality  float64
+	matches  []Match
+	excerpt  string
+	flags    []Flag
+	elements []Element
 }
 
 // Thresholds of the free-text analysis.
@@ -28,17 +30,42 @@ const (
 	// substantiveWords is the number of content words at which an answer is
 	// long enough; more words add nothing.
 	substantiveWords = 20
-	// flaggedCap is the highest score a stuffed or copied answer gets.
+	// flaggedCap is the highest score a stuffed or copied answer gets: it
+	// rounds to level 2 at most.
 	flaggedCap = 1.5
 	// offTopicCap is the highest score an off-topic answer gets.
 	offTopicCap = 1.0
+	// claimCap is the highest score of an answer that states what the
+	// writer is or does without the actions and specifics behind it: a
+	// claim of scope or seniority is not evidence of it.
+	claimCap = 2.0
+	// partialCap is the highest score of an answer with actions and
+	// specifics but neither a situation nor a result: an account, but an
+	// incomplete one.
+	partialCap = 3.4
+	// noActionQuality multiplies the quality of an answer in which the
+	// writer does nothing.
+	noActionQuality = 0.4
+	// lexicalShare is the share of the level estimate that comes from the
+	// words an answer shares with the level descriptors and the behavioural
+	// markers; the rest comes from the account (behaviourLevel).
+	lexicalShare = 0.5
+	// relianceLow and relianceSome are how much each marker of working with
+	// help (level 1) or with some guidance (level 2) lowers the account's
+	// level.
+	relianceLow  = 0.7
+	relianceSome = 0.35
+	// selfDescription lowers the account's level when the answer describes
+	// the writer at least as often as it says what they did.
+	selfDescription = 1.0
 	// maxExcerptPhrases bounds the phrases quoted in an excerpt.
 	maxExcerptPhrases = 8
 )
 
-// scoreText analyses the answer against the rubric model.
-func (s *LexicalScorer) scoreText(m *rubricModel, text string) textScore {
-	toks := tokenize(text)
+// scoreText analyses the answer against the rubric model, the trigrams of
+// the other answers of the assessment and of the competency's prompts.
+func (s *LexicalScorer) scoreText(m *rubricModel, ans *analysedAnswer, others, prompts [][]uint64) textScore {
+	toks, text := ans.toks, ans.text
 	content := 0
 	for _, t := range toks {
 		if !t.stop {
@@ -46,28 +73,67 @@ func (s *LexicalScorer) scoreText(m *rubricModel, text string) textScore {
 		}
 	}
 	if content == 0 {
-		return textScore{flags: []Flag{FlagEmpty}}
+		return textScore{score: 1, flags: []Flag{FlagEmpty}}
 	}
 
+	ac := findAccount(text, toks)
+	actions := float64(ac.strongActions) + 0.5*float64(ac.weakActions)
+	backed := actions > 0 && ac.specific > 0
 	hits := findMarkers(toks)
 	var marks [5]float64
 	seenPhrase := map[string]bool{}
 	for _, h := range hits {
+		// Level-words earn nothing by themselves: markers of reach beyond
+		// the writer's own work count only in a sentence where the writer
+		// acts, in an answer that backs its actions with specifics.
+		if h.level >= 4 && (!backed || !ac.acted[toks[h.start].sentence]) {
+			continue
+		}
 		if !seenPhrase[h.phrase] {
 			seenPhrase[h.phrase] = true
 			marks[h.level-1]++
 		}
 	}
 	sims, termLevel := descriptorSimilarity(m, toks)
+	if !backed {
+		// The words of the top two descriptors are about reach beyond one
+		// team; in a claim they count for nothing.
+		sims[3], sims[4] = 0, 0
+	}
 
 	var ts textScore
-	ts.score = estimateLevel(sims, marks)
+	// The lexical estimate weighs by how much it found: a short account of
+	// expert work shares few words with the descriptors, which says
+	// nothing against it.
+	lex, strength := estimateLevel(sims, marks)
+	wl := lexicalShare * strength
+	ts.score = wl*lex + (1-wl)*behaviourLevel(ac, marks, backed)
 	ts.matches, ts.excerpt = evidencePhrases(text, toks, hits, termLevel)
+	switch {
+	case !backed:
+		ts.score = math.Min(ts.score, claimCap)
+	case ac.situation == 0 && ac.result == 0:
+		ts.score = math.Min(ts.score, partialCap)
+	}
+	if backed && ac.scope > 0 {
+		ac.backScope(text, toks)
+	}
+	ts.elements = sortElements(ac.elements)
 
-	topical, stuffing, copyBack := s.inspect(m, toks, content)
+	completeness := (math.Min(1, actions) + b2f(ac.situation > 0) + b2f(ac.result > 0) + math.Min(1, float64(ac.specific)/2)) / 4
+	topical, stuffing, copyBack := s.inspect(m, ans, content, others, prompts)
 	lengthFactor := math.Min(1, float64(content)/substantiveWords)
-	ts.quality = lengthFactor * (0.4 + 0.3*agency(toks) + 0.3*specifics(toks))
-	if topical == 0 || (topical < 2 && len(hits) < 2) {
+	ts.quality = lengthFactor * (0.2 + 0.8*completeness)
+	if actions == 0 {
+		// Without anything the writer did, the rest is not an account.
+		ts.quality *= noActionQuality
+	}
+	// An account with actions and specifics may use its own words for the
+	// topic (values, people work), and one of work done for a team or more
+	// may use none of the rubric's; without one, few topical words mean the
+	// answer is about something else.
+	reaching := backed && ac.strongActions > 0 && ac.backedScope >= 2
+	if (topical == 0 && !reaching) || (topical < 2 && len(hits) < 2 && !backed) {
 		ts.flags = append(ts.flags, FlagOffTopic)
 		ts.score = math.Min(ts.score, offTopicCap)
 		ts.quality *= 0.2
@@ -82,7 +148,55 @@ func (s *LexicalScorer) scoreText(m *rubricModel, text string) textScore {
 		ts.score = math.Min(ts.score, flaggedCap)
 		ts.quality *= 0.3
 	}
+	ts.score = math.Max(1, ts.score)
 	return ts
+}
+
+// behaviourLevel estimates the level from the account alone: what the
+// writer did and how far it reached, lowered by reliance on others' help.
+// Reach counts only in a sentence where the writer acts, in an answer that
+// gives specifics; without both, the answer is a claim.
+func behaviourLevel(ac account, marks [5]float64, backed bool) float64 {
+	if !backed {
+		return 1.5
+	}
+	l := 3.0
+	if ac.strongActions == 0 {
+		l = 2.5
+	}
+	switch ac.backedScope {
+	case 4:
+		l += 2
+	case 3:
+		l += 1.2
+	case 2:
+		l += 0.2
+	}
+	l -= relianceLow*marks[0] + relianceSome*marks[1]
+	if ac.claims > 0 && ac.claims >= ac.strongActions {
+		// As much self-description as things done: the account is thin.
+		l -= selfDescription
+	}
+	return math.Max(1, math.Min(5, l))
+}
+
+// b2f is 1 for true and 0 for false.
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// sortElements orders elements by position, then kind.
+func sortElements(es []Element) []Element {
+	sort.SliceStable(es, func(i, j int) bool {
+		if es[i].Start != es[j].Start {
+			return es[i].Start < es[j].Start
+		}
+		return es[i].Kind < es[j].Kind
+	})
+	return es
 }
 
 // descriptorSimilarity returns, for each level, the share of the weight of
@@ -120,8 +234,8 @@ func descriptorSimilarity(m *rubricModel, toks []token) ([5]float64, map[string]
 // into a level between 1 and 5. Each source becomes a distribution over the
 // levels, weighted by how much evidence it has; the distribution is
 // sharpened (squared) so that the dominant level counts most, and its mean is
-// the estimate. With little evidence the estimate leans towards Developing.
-func estimateLevel(sims, marks [5]float64) float64 {
+// the estimate; strength, 0–1, says how much evidence it rests on.
+func estimateLevel(sims, marks [5]float64) (level, strength float64) {
 	var simSum, markSum float64
 	for l := range 5 {
 		simSum += sims[l]
@@ -130,7 +244,7 @@ func estimateLevel(sims, marks [5]float64) float64 {
 	wd := math.Min(1, simSum/0.4)
 	wm := 1.5 * math.Min(1, markSum/3)
 	if wd+wm == 0 {
-		return 1.5
+		return 1.5, 0
 	}
 	var p [5]float64
 	var norm, mean float64
@@ -148,13 +262,13 @@ func estimateLevel(sims, marks [5]float64) float64 {
 	for l := range 5 {
 		mean += float64(l+1) * p[l] / norm
 	}
-	strength := math.Min(1, (wd+wm)/1.5)
-	return strength*mean + (1-strength)*1.5
+	return mean, math.Min(1, (wd+wm)/1.5)
 }
 
 // inspect counts the distinct topical stems of the answer and detects keyword
-// stuffing and copy-back.
-func (s *LexicalScorer) inspect(m *rubricModel, toks []token, content int) (topical int, stuffing, copyBack bool) {
+// stuffing and copy-back: of the rubric, of a prompt, or of another answer.
+func (s *LexicalScorer) inspect(m *rubricModel, ans *analysedAnswer, content int, others, prompts [][]uint64) (topical int, stuffing, copyBack bool) {
+	toks := ans.toks
 	seen := map[string]bool{}
 	stop, keywordish := 0, 0
 	for _, t := range toks {
@@ -177,60 +291,28 @@ func (s *LexicalScorer) inspect(m *rubricModel, toks []token, content int) (topi
 	repeat := 1 - float64(len(seen))/float64(content)
 	stuffing = content >= 4 && density >= s.stuffingDensity && (stopRatio < 0.2 || repeat > 0.4)
 
-	if ans := trigrams(toks); len(ans) > 0 {
-		if float64(shared(ans, m.all))/float64(len(ans)) > s.copyBack {
+	ans3 := ans.tri
+	if len(ans3) == 0 {
+		return topical, stuffing, false
+	}
+	over := func(src []uint64) bool {
+		return float64(shared(ans3, src))/float64(len(ans3)) > s.copyBack
+	}
+	copyBack = over(m.all)
+	for _, d := range m.trigrams {
+		if len(d) > 0 && float64(shared(ans3, d))/float64(len(d)) > s.copyBack {
 			copyBack = true
 		}
-		for _, d := range m.trigrams {
-			if len(d) > 0 && float64(shared(ans, d))/float64(len(d)) > s.copyBack {
-				copyBack = true
-			}
-		}
+	}
+	for _, src := range append(others, prompts...) {
+		copyBack = copyBack || over(src)
 	}
 	return topical, stuffing, copyBack
 }
 
-// agency is the share, up to 1, of sentences in which the writer ("I" or
-// "we") did something in the past tense.
-func agency(toks []token) float64 {
-	sentences := map[int]bool{}
-	acted := map[int]bool{}
-	for i, t := range toks {
-		sentences[t.sentence] = true
-		if t.word != "i" && t.word != "we" {
-			continue
-		}
-		for j := i + 1; j < len(toks) && j <= i+3 && toks[j].sentence == t.sentence; j++ {
-			if pastTense(toks[j].word) {
-				acted[t.sentence] = true
-				break
-			}
-		}
-	}
-	return math.Min(1, 2*float64(len(acted))/float64(len(sentences)))
-}
-
-// outcomeStems are words that report a result.
-var outcomeStems = stemSet("reduced", "increased", "cut", "saved", "improved", "dropped", "grew", "result",
-	"outcome", "fewer", "faster", "halved", "doubled", "percent", "hours", "minutes", "days", "weeks", "months",
-	"customers", "users", "incidents", "errors", "latency", "cost", "revenue", "deadline", "shipped", "launched")
-
 // numberWords are spelled-out quantities.
 var numberWords = setOf("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve",
 	"twenty", "dozen", "hundred", "thousand", "million", "half")
-
-// specifics is how concrete the answer is, 0–1: numbers and reported results.
-func specifics(toks []token) float64 {
-	seen := map[string]bool{}
-	for _, t := range toks {
-		_, outcome := outcomeStems[t.stem]
-		_, number := numberWords[t.word]
-		if outcome || number || strings.IndexAny(t.word, "0123456789") >= 0 {
-			seen[t.stem] = true
-		}
-	}
-	return math.Min(1, float64(len(seen))/3)
-}
 
 // phrase is a span of the answer that matched a level.
 type phrase struct {

@@ -19,7 +19,7 @@ type Scorer interface {
 // settings never change and it is safe for concurrent use. It remembers the
 // rubrics it has prepared, which changes its speed, never its results.
 type LexicalScorer struct {
-	weights         [3]float64 // by Kind-1
+	weights         [4]float64 // by Kind-1
 	copyBack        float64
 	stuffingDensity float64
 	rubrics         *rubricCache
@@ -28,19 +28,30 @@ type LexicalScorer struct {
 // ScorerOption configures a LexicalScorer.
 type ScorerOption func(*LexicalScorer)
 
-// Default weights and thresholds of NewScorer.
+// Default weights and thresholds of NewScorer. The weights say how much a
+// source tells about what a person actually does at work; the order follows
+// the validity of the methods: a behavioural account with specifics tells
+// most, a manager who sees the work next, situational judgement less (it
+// shows what someone knows to be effective, not what they have done), and a
+// self-rating least (self-reports inflate and are the easiest to game).
 const (
-	// DefaultSelfRatingWeight is low: self-reports inflate.
-	DefaultSelfRatingWeight = 1.0
-	// DefaultScenarioWeight is medium.
-	DefaultScenarioWeight = 2.0
-	// DefaultOpenTextWeight is the weight of a substantive open-text answer;
-	// a thin one weighs down to 30 % of it, a flagged one keeps it all so that
-	// gaming the text pulls the score down rather than out of the mean.
+	// DefaultSelfRatingWeight is the weight of the self-rating, a claim: low,
+	// and the claim counts at most ClaimLift above the evidence.
+	DefaultSelfRatingWeight = 0.5
+	// DefaultScenarioWeight is the weight of all the scenario items of a
+	// competency together (each weighs its share).
+	DefaultScenarioWeight = 1.0
+	// DefaultOpenTextWeight is the weight of the open-text answer: an answer
+	// that gives no account keeps it all, so that a blank or evasive answer
+	// pulls the level down rather than dropping out of the mean.
 	DefaultOpenTextWeight = 3.0
+	// DefaultManagerWeight is the weight of a manager's rating: above a
+	// self-rating and a scenario (a manager sees the work), below the
+	// account of the work itself, so evidence still counts.
+	DefaultManagerWeight = 2.0
 	// DefaultCopyBackThreshold is the share of 3-grams an answer may share
-	// with the rubric (or of a descriptor's 3-grams it may repeat) before it
-	// is flagged as copy-back.
+	// with the rubric, a prompt or another answer (or of a descriptor's
+	// 3-grams it may repeat) before it is flagged as copy-back.
 	DefaultCopyBackThreshold = 0.5
 	// DefaultStuffingDensity is the share of an answer's content words that
 	// are competency or marker keywords above which an answer without
@@ -49,12 +60,13 @@ const (
 	DefaultStuffingDensity = 0.5
 )
 
-// WithWeights sets the weights of the three item kinds (each must be > 0;
-// others are ignored). Defaults: DefaultSelfRatingWeight,
-// DefaultScenarioWeight, DefaultOpenTextWeight.
-func WithWeights(selfRating, scenario, openText float64) ScorerOption {
+// WithWeights sets the weights of the three item kinds and of a manager's
+// rating (each must be > 0; others are ignored). Defaults:
+// DefaultSelfRatingWeight, DefaultScenarioWeight, DefaultOpenTextWeight,
+// DefaultManagerWeight.
+func WithWeights(selfRating, scenario, openText, manager float64) ScorerOption {
 	return func(s *LexicalScorer) {
-		for i, w := range [3]float64{selfRating, scenario, openText} {
+		for i, w := range [4]float64{selfRating, scenario, openText, manager} {
 			if w > 0 {
 				s.weights[i] = w
 			}
@@ -86,7 +98,7 @@ func WithStuffingDensity(share float64) ScorerOption {
 // NewScorer returns a LexicalScorer with the defaults, changed by opts.
 func NewScorer(opts ...ScorerOption) *LexicalScorer {
 	s := &LexicalScorer{
-		weights:         [3]float64{DefaultSelfRatingWeight, DefaultScenarioWeight, DefaultOpenTextWeight},
+		weights:         [4]float64{DefaultSelfRatingWeight, DefaultScenarioWeight, DefaultOpenTextWeight, DefaultManagerWeight},
 		copyBack:        DefaultCopyBackThreshold,
 		stuffingDensity: DefaultStuffingDensity,
 		rubrics:         &rubricCache{},
@@ -105,145 +117,123 @@ func Score(a Assessment, responses []Response) (Result, error) {
 	return DefaultScorer.Score(a, responses)
 }
 
+// ScoreWithReview scores the responses and a manager's review with
+// DefaultScorer.
+func ScoreWithReview(a Assessment, responses []Response, review Review) (Result, error) {
+	return DefaultScorer.ScoreWithReview(a, responses, review)
+}
+
 // Score validates the responses (see ValidateAll; unanswered items are
 // allowed and count as missing evidence) and scores every competency of the
 // assessment.
 func (s *LexicalScorer) Score(a Assessment, responses []Response) (Result, error) {
+	return s.ScoreWithReview(a, responses, Review{})
+}
+
+// ScoreWithReview is Score with a manager's review: every competency the
+// review rates fuses the manager's rating with the self-rating and the
+// evidence (see fuse), and is marked for calibration when they are far
+// apart.
+func (s *LexicalScorer) ScoreWithReview(a Assessment, responses []Response, review Review) (Result, error) {
 	byItem, err := a.index(responses)
 	if err != nil {
+		return Result{}, fmt.Errorf("score assessment: %w", err)
+	}
+	if err := review.check(a); err != nil {
 		return Result{}, fmt.Errorf("score assessment: %w", err)
 	}
 	rubrics := make(map[string]Rubric, len(a.Key.Rubrics))
 	for _, r := range a.Key.Rubrics {
 		rubrics[r.Slug] = r
 	}
+	texts := a.analyseAnswers(byItem)
 	res := Result{Competencies: make([]CompetencyResult, 0, len(a.Key.Rubrics))}
-	var cur *CompetencyResult
-	var items []scoredItem
-	var model *rubricModel
-	finish := func() {
-		if cur != nil {
-			s.combine(cur, items)
-			res.Competencies = append(res.Competencies, *cur)
+	for start := 0; start < len(a.Items); {
+		slug := a.Items[start].CompetencySlug
+		end := start + 1
+		for end < len(a.Items) && a.Items[end].CompetencySlug == slug {
+			end++
+		}
+		r, ok := rubrics[slug]
+		if !ok {
+			return Result{}, fmt.Errorf("score assessment: no rubric for %q", slug)
+		}
+		c, err := s.scoreCompetency(a, a.Items[start:end], byItem, r, texts, review.Ratings[slug], review.Ratings != nil)
+		if err != nil {
+			return Result{}, fmt.Errorf("score assessment: %w", err)
+		}
+		res.Competencies = append(res.Competencies, c)
+		start = end
+	}
+	return res, nil
+}
+
+// scoreCompetency scores the items of one competency and fuses them with
+// the manager's rating mr (when rated and mr has a level).
+func (s *LexicalScorer) scoreCompetency(a Assessment, items []Item, byItem map[string]Response, r Rubric,
+	texts *answerSet, mr ManagerRating, rated bool) (CompetencyResult, error) {
+	var in fusionInput
+	in.weights = s.weights
+	model := s.rubrics.model(r)
+	var prompts [][]uint64
+	for _, it := range items {
+		if it.Kind == Scenario || it.Kind == OpenText {
+			prompts = append(prompts, promptTrigrams(it.Prompt))
 		}
 	}
-	for _, it := range a.Items {
-		if cur == nil || cur.CompetencySlug != it.CompetencySlug {
-			finish()
-			r, ok := rubrics[it.CompetencySlug]
-			if !ok {
-				return Result{}, fmt.Errorf("score assessment: no rubric for %q", it.CompetencySlug)
-			}
-			cur = &CompetencyResult{CompetencySlug: it.CompetencySlug, RequiredLevel: r.Required}
-			items = items[:0]
-			model = s.rubrics.model(r)
-		}
+	for _, it := range items {
 		resp, ok := byItem[it.ID]
 		if !ok {
 			continue
 		}
-		si, err := s.scoreItem(a, it, resp, rubrics[it.CompetencySlug], model)
-		if err != nil {
-			return Result{}, fmt.Errorf("score assessment: %w", err)
-		}
-		items = append(items, si)
-	}
-	finish()
-	return res, nil
-}
-
-// scoredItem is one answered item before combination.
-type scoredItem struct {
-	ev      Evidence
-	base    float64 // the kind's configured weight
-	quality float64 // for open text; -1 for other kinds
-}
-
-// scoreItem scores one answered item.
-func (s *LexicalScorer) scoreItem(a Assessment, it Item, r Response, rb Rubric, m *rubricModel) (scoredItem, error) {
-	base := s.weights[it.Kind-1]
-	ev := Evidence{ItemID: it.ID, Kind: it.Kind}
-	switch it.Kind {
-	case SelfRating:
-		ev.ItemScore, ev.Weight = float64(*r.Rating), base
-		ev.MatchedLevel = competency.Level(*r.Rating)
-		ev.Excerpt = rb.Descriptors[*r.Rating-1]
-	case Scenario:
-		l, ok := a.Key.Levels[*r.OptionID]
-		if !ok || !l.Valid() {
-			return scoredItem{}, fmt.Errorf("no level for option %q of item %q", *r.OptionID, it.ID)
-		}
-		ev.ItemScore, ev.Weight, ev.MatchedLevel = float64(l), base, l
-		for _, o := range it.Options {
-			if o.ID == *r.OptionID {
-				ev.Excerpt = o.Text
+		ev := Evidence{ItemID: it.ID, Kind: it.Kind}
+		switch it.Kind {
+		case SelfRating:
+			ev.ItemScore, ev.MatchedLevel = float64(*resp.Rating), competency.Level(*resp.Rating)
+			ev.Excerpt = r.Descriptors[*resp.Rating-1]
+			in.self = &ev
+		case Scenario:
+			l, err := scenarioLevel(a, it, *resp.OptionID)
+			if err != nil {
+				return CompetencyResult{}, err
 			}
-		}
-	case OpenText:
-		ts := s.scoreText(m, *r.Text)
-		ev.ItemScore, ev.Matches, ev.Excerpt, ev.Flags = ts.score, ts.matches, ts.excerpt, ts.flags
-		if ts.score > 0 {
+			ev.ItemScore, ev.MatchedLevel = float64(l), l
+			for _, o := range it.Options {
+				if o.ID == *resp.OptionID {
+					ev.Excerpt = o.Text
+				}
+			}
+			in.scenarios = append(in.scenarios, ev)
+		case OpenText:
+			ts := s.scoreText(model, texts.get(it.ID), texts.others(it.ID), prompts)
+			ev.ItemScore, ev.Matches, ev.Excerpt, ev.Flags, ev.Elements = ts.score, ts.matches, ts.excerpt, ts.flags, ts.elements
 			ev.MatchedLevel = roundLevel(ts.score)
+			in.text, in.quality = &ev, ts.quality
 		}
-		ev.Weight = base * (0.3 + 0.7*ts.quality)
-		if hasFlag(ts.flags, FlagKeywordStuffing) || hasFlag(ts.flags, FlagCopyBack) {
-			ev.Weight = base
-		}
-		return scoredItem{ev: ev, base: base, quality: ts.quality}, nil
 	}
-	return scoredItem{ev: ev, base: base, quality: -1}, nil
+	if rated && mr.Level.Valid() {
+		in.manager = &Evidence{Kind: Manager, ItemScore: float64(mr.Level), MatchedLevel: mr.Level, Excerpt: mr.Comment}
+	}
+	c := CompetencyResult{CompetencySlug: r.Slug, RequiredLevel: r.Required}
+	fuse(&c, in)
+	return c, nil
 }
 
-// combine fills in the score, level, gap, confidence and evidence of c from
-// its answered items.
-func (s *LexicalScorer) combine(c *CompetencyResult, items []scoredItem) {
-	var wsum, total, answered float64
-	for _, it := range items {
-		wsum += it.ev.Weight
-		total += it.ev.Weight * it.ev.ItemScore
-		answered += it.base
+// scenarioLevel scores the chosen option of a scenario item by its distance
+// to the best option: 5 for the best, one level less for each level of
+// effectiveness it falls short, at least 1. Distance rather than the raw
+// effectiveness, so a scenario whose best option is keyed 4 still credits
+// the person who found it.
+func scenarioLevel(a Assessment, it Item, option string) (competency.Level, error) {
+	chosen, ok := a.Key.Levels[option]
+	if !ok || !chosen.Valid() {
+		return 0, fmt.Errorf("no effectiveness for option %q of item %q", option, it.ID)
 	}
-	c.Evidence = make([]Evidence, len(items))
-	if wsum > 0 {
-		c.Score = round2(total / wsum)
+	var best competency.Level
+	for _, o := range it.Options {
+		best = max(best, a.Key.Levels[o.ID])
 	}
-	c.Level = roundLevel(c.Score)
-	if c.RequiredLevel > c.Level {
-		c.Gap = int(c.RequiredLevel - c.Level)
-	}
-	var variance float64
-	quality, flagged := 0.7, false
-	for i, it := range items {
-		ev := it.ev
-		ev.Contribution = round2(ev.Weight * ev.ItemScore / wsum)
-		ev.Weight = round2(ev.Weight)
-		ev.ItemScore = round2(ev.ItemScore)
-		c.Evidence[i] = ev
-		d := it.ev.ItemScore - total/wsum
-		variance += it.ev.Weight * d * d / wsum
-		if it.quality >= 0 {
-			quality = 0.3 + 0.7*it.quality
-		}
-		for _, f := range ev.Flags {
-			if !hasFlag(c.Flags, f) {
-				c.Flags = append(c.Flags, f)
-			}
-			flagged = flagged || f == FlagKeywordStuffing || f == FlagCopyBack
-		}
-	}
-	if len(items) == 0 {
-		return
-	}
-	coverage := answered / (s.weights[0] + s.weights[1] + s.weights[2])
-	agreement := 0.6
-	if len(items) > 1 {
-		agreement = math.Max(0, 1-math.Sqrt(variance)/2)
-	}
-	conf := coverage * (0.4 + 0.6*agreement) * quality
-	if flagged {
-		conf *= 0.5
-	}
-	c.Confidence = round2(conf)
+	return competency.Level(max(1, 5-int(best-chosen))), nil
 }
 
 // roundLevel rounds a score to the nearest level, at least Basic.

@@ -34,20 +34,6 @@ func TestStemJoinsWordForms(t *testing.T) {
 	}
 }
 
-func TestScenarioOption(t *testing.T) {
-	t.Parallel()
-	tests := []struct{ in, want string }{
-		{"Leads the architecture, sets standards and mentors engineers.", "I would lead the architecture, set standards and mentor engineers."},
-		{"Applies fixes and is recognised as an authority.", "I would apply fixes and be recognised as an authority."},
-		{"Writes clear design documents and status reports, and resolves disagreements.", "I would write clear design documents and status reports, and resolve disagreements."},
-	}
-	for _, tt := range tests {
-		if got := scenarioOption(tt.in); got != tt.want {
-			t.Errorf("scenarioOption(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 // TestStemCache checks that the cached stem is the stem, on a miss and on a
 // hit, and that the cache starts over rather than growing past its bound.
 func TestStemCache(t *testing.T) {

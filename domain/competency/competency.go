@@ -9,7 +9,8 @@ import (
 // Descriptors[0] describes level 1 (Basic) and Descriptors[4] level 5
 // (Expert); each says what a person at that level actually does. Keywords and
 // Aliases recognise the competency in company text. Actions holds development
-// actions that help someone reach each level.
+// actions that help someone reach each level, Scenarios the situational
+// judgement items that assess it.
 //
 // Competency is a plain value; call Validate before trusting one built from
 // outside data.
@@ -22,6 +23,10 @@ type Competency struct {
 	Keywords    []string           `json:"keywords"`
 	Aliases     []string           `json:"aliases"`
 	Actions     map[Level][]Action `json:"actions"`
+	// Scenarios are the situational judgement items an assessment asks about
+	// the competency; a competency without them (one built from a company
+	// value, a custom one) gets scenarios from its description.
+	Scenarios []Scenario `json:"scenarios,omitempty"`
 }
 
 // Descriptor returns the behaviour descriptor of level l ("" for an invalid
