@@ -19,25 +19,12 @@ const (
 	MaxScenarioOptions = 5
 )
 
-// Scenario is an authored situational-judgement item for one competency: a
-// concrete workplace situation, a question about it, and the actions a
-// person might take, each keyed with its effectiveness.
-type Scenario struct {
-	ID        string           `json:"id"`
-	Situation string           `json:"situation"`
-	Question  string           `json:"question"`
-	Options   []ScenarioOption `json:"options"`
-}
-
-// ScenarioOption is one action of a Scenario. Effectiveness is the authors'
-// key, 1 (harmful or useless) to 5 (what a competent professional would do);
-// Rationale says why, for reviewers and feedback, never for the respondent
-// before answering.
-type ScenarioOption struct {
-	Text          string           `json:"text"`
-	Effectiveness competency.Level `json:"effectiveness"`
-	Rationale     string           `json:"rationale"`
-}
+// Scenario and ScenarioOption are the competency package's: the catalog
+// authors them, an assessment asks them (see competency.Scenario).
+type (
+	Scenario       = competency.Scenario
+	ScenarioOption = competency.ScenarioOption
+)
 
 // fileScenarios is one data/scenarios/<category>.json file.
 type fileScenarios struct {

@@ -25,8 +25,11 @@ type Competency struct {
 	Actions     map[Level][]Action `json:"actions"`
 	// Scenarios are the situational judgement items an assessment asks about
 	// the competency; a competency without them (one built from a company
-	// value, a custom one) gets scenarios from its description.
-	Scenarios []Scenario `json:"scenarios,omitempty"`
+	// value, a custom one) gets scenarios from its description. They carry
+	// the answer key, so they are never marshalled with the competency (not
+	// into a stored library, not into an API answer): the assessment that
+	// uses them keeps its key apart.
+	Scenarios []Scenario `json:"-"`
 }
 
 // Descriptor returns the behaviour descriptor of level l ("" for an invalid

@@ -89,8 +89,8 @@ func TestAssessmentEndToEnd(t *testing.T) {
 			t.Errorf("started: got %v (ETag %s)", a, r.Header.Get("ETag"))
 		}
 		items := a["items"].([]any)
-		if len(items) != 24 {
-			t.Errorf("items: got %d, want 24 (8 competencies × 3)", len(items))
+		if len(items) != 32 {
+			t.Errorf("items: got %d, want 32 (8 competencies × a self-rating, two scenarios and an open question)", len(items))
 		}
 		if strings.Contains(string(r.Body), "levels") || strings.Contains(string(r.Body), "rubric") || strings.Contains(string(r.Body), "\"key\"") {
 			t.Errorf("the answer key leaked: %s", r.Body)
@@ -102,7 +102,7 @@ func TestAssessmentEndToEnd(t *testing.T) {
 		expect(t, r, 200, "first half")
 		r = e.do("PUT", "/v1/assessments/"+id+"/responses", taker, map[string]any{"responses": all[10:]}, "If-Match", `"2"`)
 		expect(t, r, 200, "second half")
-		if got := r.json(t); got["version"] != float64(3) || len(got["responses"].([]any)) != 24 {
+		if got := r.json(t); got["version"] != float64(3) || len(got["responses"].([]any)) != 32 {
 			t.Errorf("after two saves: version %v, %d responses", got["version"], len(got["responses"].([]any)))
 		}
 		r = e.do("POST", "/v1/assessments/"+id+"/submit", taker, nil)
@@ -135,7 +135,7 @@ func TestAssessmentEndToEnd(t *testing.T) {
 		for _, x := range results {
 			res := x.(map[string]any)
 			lvl, conf := res["level"].(float64), res["confidence"].(float64)
-			if lvl < 1 || lvl > 5 || conf <= 0 || conf > 1 || len(res["evidence"].([]any)) != 3 {
+			if lvl < 1 || lvl > 5 || conf <= 0 || conf > 1 || len(res["evidence"].([]any)) != 4 {
 				t.Errorf("result %v: level %v confidence %v evidence %d", res["competency_slug"], lvl, conf, len(res["evidence"].([]any)))
 			}
 		}

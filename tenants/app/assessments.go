@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/cadrehq/cadre/domain/assessment"
+	"github.com/cadrehq/cadre/domain/catalog"
+	"github.com/cadrehq/cadre/domain/competency"
 	"github.com/cadrehq/cadre/events"
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/frameworks"
@@ -56,7 +59,7 @@ func (a *App) StartAssessment(ctx context.Context, p tenants.Principal, employee
 			return err
 		}
 		id := uuid.Must(uuid.NewV7())
-		gen, err := assessment.Generate(tf.Framework, e.Tier, id.String())
+		gen, err := assessment.Generate(withScenarios(tf.Framework), e.Tier, id.String())
 		if err != nil {
 			return refuse(Invalid, "framework-unusable", "the framework cannot be turned into an assessment: "+err.Error())
 		}
@@ -194,4 +197,19 @@ func takersAssessment(tx *store.Tx, p tenants.Principal, id uuid.UUID) (store.As
 		return store.Assessment{}, errClosed
 	}
 	return as, nil
+}
+
+// withScenarios gives each competency of f the catalog's authored
+// situational judgement scenarios; the stored library does not keep them
+// (they carry the key), and competencies the catalog has none for (values,
+// custom ones) get scenarios from their description in assessment.Generate.
+func withScenarios(f competency.RoleFramework) competency.RoleFramework {
+	entries := slices.Clone(f.Entries)
+	for i, e := range entries {
+		if len(e.Competency.Scenarios) == 0 {
+			entries[i].Competency.Scenarios = catalog.Default().Scenarios(e.Competency.Slug)
+		}
+	}
+	f.Entries = entries
+	return f
 }

@@ -55,7 +55,7 @@ func TestAssessmentLifecycle(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			if got.Status != store.AssessmentOpen || got.Version != 1 || len(got.Items) != 24 || len(got.Key.Levels) != 40 || got.Seed != as.ID.String() {
+			if got.Status != store.AssessmentOpen || got.Version != 1 || len(got.Items) != 32 || len(got.Key.Levels) != 64 || got.Seed != as.ID.String() {
 				t.Errorf("stored assessment: status %s version %d items %d key levels %d", got.Status, got.Version, len(got.Items), len(got.Key.Levels))
 			}
 			return nil
