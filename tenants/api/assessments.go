@@ -15,7 +15,7 @@ import (
 	"github.com/cadrehq/cadre/domain/assessment"
 	"github.com/cadrehq/cadre/events"
 	"github.com/cadrehq/cadre/tenants"
-	"github.com/cadrehq/cadre/tenants/frameworks"
+	"github.com/cadrehq/cadre/tenants/app"
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
@@ -300,8 +300,8 @@ func (s *Server) startAssessment(ctx context.Context, in *StartAssessmentInput) 
 		default:
 			return problem(http.StatusUnprocessableEntity, "no-employee-record", "you have no employee record in this company; name employee_id or ask an admin to add you")
 		}
-		tf, err := frameworks.For(tx, e.RoleSlug)
-		if errors.Is(err, frameworks.ErrUnknownRole) {
+		tf, err := app.Framework(tx, e.RoleSlug)
+		if errors.Is(err, app.ErrUnknownRole) {
 			return problem(http.StatusUnprocessableEntity, "unknown-role", fmt.Sprintf("the company has no framework for the role %q", e.RoleSlug))
 		}
 		if err != nil {

@@ -15,7 +15,6 @@ import (
 	"github.com/cadrehq/cadre/domain/library"
 	"github.com/cadrehq/cadre/events"
 	"github.com/cadrehq/cadre/tenants"
-	"github.com/cadrehq/cadre/tenants/frameworks"
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
@@ -233,7 +232,7 @@ func (s *Server) createCompetency(ctx context.Context, in *CreateCompetencyInput
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return o, nil, err
 		}
-		latest, err := frameworks.Latest(tx)
+		latest, err := tx.LatestLibrary()
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return o, nil, err
 		}
@@ -273,7 +272,7 @@ func (s *Server) patchCompetency(ctx context.Context, in *PatchCompetencyInput) 
 		case !errors.Is(err, store.ErrNotFound):
 			return o, nil, err
 		}
-		latest, err := frameworks.Latest(tx)
+		latest, err := tx.LatestLibrary()
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return o, nil, err
 		}

@@ -293,7 +293,7 @@ func (s *Server) patchMyPlanItem(ctx context.Context, in *PatchPlanItemInput) (*
 		if err := tx.UpdatePlanItems(updated); err != nil {
 			return err
 		}
-		return tx.EmitPlansUpdated([]plan.Plan{updated}, events.PlanCauseItem)
+		return tx.EmitPlansUpdated([]events.PlanUpdated{events.NewPlanUpdated(updated, events.PlanCauseItem)})
 	})
 	var te *plan.TransitionError
 	switch {
