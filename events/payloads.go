@@ -1,5 +1,7 @@
 package events
 
+import "github.com/cadrehq/cadre/domain/plan"
+
 // The payloads below carry ids, names and numbers, never document text or
 // free-text answers: analysts read the stream (DESIGN §1). Fields that bump
 // the tenant's context revision carry the new revision, so that the library
@@ -133,6 +135,20 @@ type PlanUpdated struct {
 	Closed         int    `json:"closed"`
 	// Cause is what changed the plan: one of the PlanCause constants.
 	Cause string `json:"cause"`
+}
+
+// NewPlanUpdated is the plan.updated data of p, changed for cause (one of
+// the PlanCause constants).
+func NewPlanUpdated(p plan.Plan, cause string) PlanUpdated {
+	closed := 0
+	for _, it := range p.Items {
+		if it.Status == plan.Closed {
+			closed++
+		}
+	}
+	return PlanUpdated{EmployeeID: p.EmployeeID, Version: p.Version, TargetTier: p.TargetTier.String(),
+		LibraryVersion: p.Basis.LibraryVersion, AssessmentID: p.Basis.AssessmentID, Items: len(p.Items), Open: p.Open(),
+		Closed: closed, Cause: cause}
 }
 
 // The causes of a plan.updated event.

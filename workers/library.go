@@ -11,7 +11,6 @@ import (
 	"github.com/cadrehq/cadre/domain/competency"
 	"github.com/cadrehq/cadre/domain/library"
 	"github.com/cadrehq/cadre/events"
-	"github.com/cadrehq/cadre/tenants/frameworks"
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
@@ -63,7 +62,11 @@ func buildLibrary(_ context.Context, tx *store.Tx, ev events.Event) error {
 	if err != nil {
 		return err
 	}
-	if rev := eventRevision(ev); rev > 0 && rev < tenant.ContextRevision {
+	rev, err := eventRevision(ev)
+	if err != nil {
+		return err
+	}
+	if rev > 0 && rev < tenant.ContextRevision {
 		// A later change is committed, and its event (written in the same
 		// transaction as the change) is on its way: that one builds for
 		// both, so a burst costs a build per wave, not per upload.
@@ -106,25 +109,13 @@ func buildLibrary(_ context.Context, tx *store.Tx, ev events.Event) error {
 		// Inputs Build refuses do not get better by retrying: park the event.
 		return fmt.Errorf("%w: build library: %w", ErrPermanent, err)
 	}
-	next := frameworks.LibraryVersion{Version: 1, BuiltAt: now, ContextRevision: tenant.ContextRevision, Library: lib, Inputs: meta}
+	next := store.LibraryVersion{Version: 1, BuiltAt: now, ContextRevision: tenant.ContextRevision, Library: lib, Inputs: meta}
 	var prev library.Library
 	if hasLatest {
-		next.Version = latest.Version + 1
-		if p, err := frameworks.Decode(latest); err == nil {
-			prev = p.Library
-		}
+		next.Version, prev = latest.Version+1, latest.Library
 	}
-	next.Summary = frameworks.NewSummary(library.Diff(prev, lib))
-	content, err := json.Marshal(next)
-	if err != nil {
-		return fmt.Errorf("build library: %w", err)
-	}
-	summary, err := json.Marshal(next.Summary)
-	if err != nil {
-		return fmt.Errorf("build library: %w", err)
-	}
-	if err := tx.InsertLibraryVersion(store.LibraryVersion{Version: next.Version, Digest: lib.Digest, ContextRevision: next.ContextRevision,
-		BuiltAt: next.BuiltAt, Content: content, Summary: summary}); err != nil {
+	next.Summary = store.NewLibrarySummary(library.Diff(prev, lib))
+	if err := tx.InsertLibraryVersion(next); err != nil {
 		return err
 	}
 	_, err = tx.Emit(events.TypeLibraryRebuilt, fmt.Sprint(next.Version), events.LibraryRebuilt{Version: next.Version, Digest: lib.Digest,
@@ -134,36 +125,42 @@ func buildLibrary(_ context.Context, tx *store.Tx, ev events.Event) error {
 
 // eventRevision is the context revision an event carries (0: none, e.g.
 // tenant.created or an employee change that left the set of roles alone).
-func eventRevision(ev events.Event) int64 {
+// Data that is not a JSON object is ErrPermanent, as in the other workers.
+func eventRevision(ev events.Event) (int64, error) {
 	var p struct {
 		ContextRevision int64 `json:"context_revision"`
 	}
-	_ = json.Unmarshal(ev.Data, &p)
-	return p.ContextRevision
+	if len(ev.Data) == 0 {
+		return 0, nil
+	}
+	if err := json.Unmarshal(ev.Data, &p); err != nil {
+		return 0, fmt.Errorf("%w: %s data: %v", ErrPermanent, ev.Type, err)
+	}
+	return p.ContextRevision, nil
 }
 
 // libraryInputs gathers everything library.Build reads, and the text-free
 // description of it that the version stores.
-func libraryInputs(tx *store.Tx, tenant store.Tenant, roles []string) (library.Inputs, frameworks.Inputs, error) {
+func libraryInputs(tx *store.Tx, tenant store.Tenant, roles []string) (library.Inputs, store.LibraryInputs, error) {
 	docs, err := tx.AllDocuments()
 	if err != nil {
-		return library.Inputs{}, frameworks.Inputs{}, err
+		return library.Inputs{}, store.LibraryInputs{}, err
 	}
 	values, err := tx.Values()
 	if err != nil {
-		return library.Inputs{}, frameworks.Inputs{}, err
+		return library.Inputs{}, store.LibraryInputs{}, err
 	}
 	overrides, err := tx.Overrides()
 	if err != nil {
-		return library.Inputs{}, frameworks.Inputs{}, err
+		return library.Inputs{}, store.LibraryInputs{}, err
 	}
 	in := library.Inputs{Industry: competency.Industry(tenant.Industry), Documents: make([]library.Document, 0, len(docs)),
 		Values: make([]library.Value, 0, len(values)), Roles: roles, Overrides: overrides}
-	meta := frameworks.Inputs{Documents: make([]frameworks.InputDocument, 0, len(docs)), Values: make([]string, 0, len(values)),
+	meta := store.LibraryInputs{Documents: make([]store.LibraryInputDocument, 0, len(docs)), Values: make([]string, 0, len(values)),
 		Roles: roles, Overrides: len(overrides)}
 	for _, d := range docs {
 		in.Documents = append(in.Documents, library.Document{ID: d.ID.String(), Title: d.Title, Text: d.Text})
-		meta.Documents = append(meta.Documents, frameworks.InputDocument{ID: d.ID.String(), Title: d.Title, SHA256: d.SHA256})
+		meta.Documents = append(meta.Documents, store.LibraryInputDocument{ID: d.ID.String(), Title: d.Title, SHA256: d.SHA256})
 	}
 	for _, v := range values {
 		in.Values = append(in.Values, library.Value{Name: v.Name, Description: v.Description})

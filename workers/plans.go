@@ -7,16 +7,15 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/cadrehq/cadre/domain/library"
 	"github.com/cadrehq/cadre/domain/plan"
 	"github.com/cadrehq/cadre/events"
-	"github.com/cadrehq/cadre/tenants/frameworks"
+	"github.com/cadrehq/cadre/tenants/app"
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
@@ -180,13 +179,13 @@ type planContext struct {
 }
 
 type frameworkResult struct {
-	tailored frameworks.Tailored
+	tailored app.Tailored
 	err      error
 }
 
 // loadPlanContext reads the latest library's competency statuses and
-// relevance. A tenant without a library, or whose library content is not a
-// library (yet), plans with default relevance and nothing retired.
+// relevance. A tenant without a library plans with default relevance and
+// nothing retired.
 func loadPlanContext(tx *store.Tx) (*planContext, error) {
 	c := &planContext{tx: tx, frameworks: map[string]frameworkResult{}}
 	v, err := tx.LatestLibrary()
@@ -196,22 +195,10 @@ func loadPlanContext(tx *store.Tx) (*planContext, error) {
 	case err != nil:
 		return nil, err
 	}
-	var lib struct {
-		Competencies []struct {
-			Slug      string         `json:"slug"`
-			Status    library.Status `json:"status"`
-			Relevance *float64       `json:"relevance"`
-		} `json:"competencies"`
-	}
-	if json.Unmarshal(v.Content, &lib) != nil {
-		return c, nil
-	}
-	c.relevance = make(map[string]float64, len(lib.Competencies))
+	c.relevance = make(map[string]float64, len(v.Competencies))
 	c.retired = map[string]bool{}
-	for _, comp := range lib.Competencies {
-		if comp.Relevance != nil {
-			c.relevance[comp.Slug] = *comp.Relevance
-		}
+	for _, comp := range v.Competencies {
+		c.relevance[comp.Slug] = comp.Relevance
 		if comp.Status == library.StatusRetired {
 			c.retired[comp.Slug] = true
 		}
@@ -219,13 +206,13 @@ func loadPlanContext(tx *store.Tx) (*planContext, error) {
 	return c, nil
 }
 
-// framework returns the tailored framework of role, asking frameworks.For
+// framework returns the tailored framework of role, asking app.Framework
 // once per role.
-func (c *planContext) framework(role string) (frameworks.Tailored, error) {
+func (c *planContext) framework(role string) (app.Tailored, error) {
 	if r, ok := c.frameworks[role]; ok {
 		return r.tailored, r.err
 	}
-	t, err := frameworks.For(c.tx, role)
+	t, err := app.Framework(c.tx, role)
 	c.frameworks[role] = frameworkResult{t, err}
 	return t, err
 }
@@ -260,7 +247,7 @@ func rebuildChunk(tx *store.Tx, c *planContext, employees []store.Employee, whol
 			continue
 		}
 		f, err := c.framework(e.RoleSlug)
-		if errors.Is(err, frameworks.ErrUnknownRole) {
+		if errors.Is(err, app.ErrUnknownRole) {
 			report.Skipped++
 			continue
 		}
@@ -308,7 +295,7 @@ func rebuildChunk(tx *store.Tx, c *planContext, employees []store.Employee, whol
 		if hasPrev && enc.Same(prev) {
 			return nil
 		}
-		if enc, err = tx.WithEvent(enc, cause); err != nil {
+		if enc, err = tx.WithEvent(enc, events.NewPlanUpdated(p, cause)); err != nil {
 			return err
 		}
 		built[i] = &enc
@@ -347,12 +334,13 @@ const (
 	parallelMin = 256
 )
 
-// pipeline calls fn(i) for i in [0, n), size at a time in order, on up to
-// GOMAXPROCS goroutines, and after(from, to) on the caller's goroutine for
-// each range as soon as fn is done with it and with the ranges before, so
-// the caller writes while the next ranges are built. With fewer than
-// parallelMin items it runs everything on the caller's goroutine. It
-// returns the first error; after one, after is not called again.
+// pipeline calls fn(i) for i in [0, n), size at a time in order, on an
+// errgroup of up to GOMAXPROCS goroutines, and after(from, to) on the
+// caller's goroutine for each range as soon as fn is done with it and with
+// the ranges before, so the caller writes while the next ranges are built.
+// With fewer than parallelMin items it runs everything on the caller's
+// goroutine. It returns the first error; after one, after is not called
+// again and no further range is started.
 func pipeline(n, size int, fn func(i int) error, after func(from, to int) error) error {
 	ranges := (n + size - 1) / size
 	workers := min(runtime.GOMAXPROCS(0), ranges)
@@ -367,39 +355,46 @@ func pipeline(n, size int, fn func(i int) error, after func(from, to int) error)
 		}
 		return after(0, n)
 	}
+	// done[k] receives range k's outcome: the caller takes the ranges in
+	// order from it, whatever order the goroutines finish them in.
 	done := make([]chan error, ranges)
 	for k := range done {
 		done[k] = make(chan error, 1)
 	}
-	var (
-		next atomic.Int64
-		stop atomic.Bool
-		wg   sync.WaitGroup
-	)
-	defer wg.Wait()
-	defer stop.Store(true)
-	for range workers {
-		wg.Go(func() {
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= ranges || stop.Load() {
-					return
-				}
-				var err error
-				for i := k * size; i < min(n, (k+1)*size) && err == nil; i++ {
-					err = fn(i)
-				}
-				done[k] <- err
+	build := func(k int) func() error {
+		return func() error {
+			var err error
+			for i := k * size; i < min(n, (k+1)*size) && err == nil; i++ {
+				err = fn(i)
 			}
-		})
+			done[k] <- err
+			return err
+		}
 	}
+	// Ranges are started only here, on the caller's goroutine, as slots
+	// free up; so after an error none is started, and Wait returns once the
+	// few in flight are done.
+	var g errgroup.Group
+	g.SetLimit(workers)
+	started := 0
 	for k := range ranges {
-		if err := <-done[k]; err != nil {
-			return err
+		for started < ranges && g.TryGo(build(started)) {
+			started++
 		}
-		if err := after(k*size, min(n, (k+1)*size)); err != nil {
+		if started == k {
+			// Every slot is held by a range already written whose goroutine
+			// has yet to return: wait for one.
+			g.Go(build(k))
+			started++
+		}
+		err := <-done[k]
+		if err == nil {
+			err = after(k*size, min(n, (k+1)*size))
+		}
+		if err != nil {
+			_ = g.Wait() // the ranges in flight; their errors come after err
 			return err
 		}
 	}
-	return nil
+	return g.Wait()
 }

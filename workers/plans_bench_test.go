@@ -2,7 +2,6 @@ package workers_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -17,7 +16,6 @@ import (
 	"github.com/cadrehq/cadre/domain/library"
 	"github.com/cadrehq/cadre/events"
 	"github.com/cadrehq/cadre/tenants"
-	"github.com/cadrehq/cadre/tenants/frameworks"
 	"github.com/cadrehq/cadre/tenants/store"
 	"github.com/cadrehq/cadre/tenants/store/storetest"
 	"github.com/cadrehq/cadre/workers"
@@ -249,13 +247,8 @@ func benchLibrary(b *testing.B, s *store.Store, tenant tenants.ID, status librar
 		if latest, err := tx.LatestLibrary(); err == nil {
 			version = latest.Version + 1
 		}
-		v := frameworks.LibraryVersion{Version: version, BuiltAt: time.Now().UTC(), Library: lib}
-		content, err := json.Marshal(v)
-		if err != nil {
-			return err
-		}
-		if err := tx.InsertLibraryVersion(store.LibraryVersion{Version: version, Digest: lib.Digest, BuiltAt: v.BuiltAt,
-			Content: content, Summary: []byte("{}")}); err != nil {
+		v := store.LibraryVersion{Version: version, BuiltAt: time.Now().UTC(), Library: lib}
+		if err := tx.InsertLibraryVersion(v); err != nil {
 			return err
 		}
 		if !emit {

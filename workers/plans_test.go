@@ -2,7 +2,6 @@ package workers_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -20,7 +19,6 @@ import (
 	"github.com/cadrehq/cadre/events"
 	"github.com/cadrehq/cadre/internal/testwait"
 	"github.com/cadrehq/cadre/tenants"
-	"github.com/cadrehq/cadre/tenants/frameworks"
 	"github.com/cadrehq/cadre/tenants/store"
 	"github.com/cadrehq/cadre/tenants/store/storetest"
 	"github.com/cadrehq/cadre/workers"
@@ -130,12 +128,7 @@ func (r *rig) planLibrary(t *testing.T, tenant tenants.ID, roles []string, overr
 		case !errors.Is(err, store.ErrNotFound):
 			return err
 		}
-		v := frameworks.LibraryVersion{Version: version, BuiltAt: time.Now().UTC(), Library: lib}
-		content, err := json.Marshal(v)
-		if err != nil {
-			return err
-		}
-		return tx.InsertLibraryVersion(store.LibraryVersion{Version: version, Digest: lib.Digest, BuiltAt: v.BuiltAt, Content: content, Summary: []byte("{}")})
+		return tx.InsertLibraryVersion(store.LibraryVersion{Version: version, BuiltAt: time.Now().UTC(), Library: lib})
 	})
 	r.planPublish(t, tenant, events.TypeLibraryRebuilt, fmt.Sprint(version), events.LibraryRebuilt{Version: version, Digest: lib.Digest})
 	return version

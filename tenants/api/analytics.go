@@ -2,13 +2,13 @@ package api
 
 import (
 	"context"
-	"math"
 	"net/http"
 	"slices"
 	"sync"
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/cadrehq/cadre/domain/analytics"
 	"github.com/cadrehq/cadre/domain/catalog"
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/store"
@@ -39,7 +39,7 @@ type StatBody struct {
 }
 
 func toStat(c store.AnalyticsCell) StatBody {
-	return StatBody{EmployeesAssessed: c.Employees, MeanScore: round3(c.MeanScore()), MeanGap: round3(c.MeanGap()), ShareMeetingRequired: round3(c.ShareMeeting())}
+	return StatBody{EmployeesAssessed: c.Employees, MeanScore: analytics.Round3(c.MeanScore()), MeanGap: analytics.Round3(c.MeanGap()), ShareMeetingRequired: analytics.Round3(c.ShareMeeting())}
 }
 
 // CompetencyAnalyticsBody answers GET /v1/analytics/competencies.
@@ -178,7 +178,7 @@ func (s *Server) getCompetencyAnalytics(ctx context.Context, _ *struct{}) (*Comp
 	}
 	names, _ := catalogNames()
 	out := &CompetencyAnalyticsOutput{Body: CompetencyAnalyticsBody{Employees: totals.Employees, Assessed: totals.Assessed,
-		ShareAssessed: share(int64(totals.Assessed), int64(totals.Employees)), Items: make([]CompetencyStatBody, len(cells))}}
+		ShareAssessed: analytics.Share(int64(totals.Assessed), int64(totals.Employees)), Items: make([]CompetencyStatBody, len(cells))}}
 	for i, c := range cells {
 		out.Body.Items[i] = CompetencyStatBody{CompetencySlug: c.CompetencySlug, Name: names[c.CompetencySlug], StatBody: toStat(c)}
 	}
@@ -247,8 +247,8 @@ func (s *Server) getPlanAnalytics(ctx context.Context, _ *struct{}) (*PlanAnalyt
 	items := PlanItemCountsBody{NotStarted: t.NotStarted, InProgress: t.InProgress, Done: t.Done, Closed: t.Closed,
 		Total: t.NotStarted + t.InProgress + t.Done + t.Closed}
 	return &PlanAnalyticsOutput{Body: PlanAnalyticsBody{Employees: t.Employees, EmployeesWithPlans: t.PlanEmployees,
-		ShareWithPlans: share(int64(t.PlanEmployees), int64(t.Employees)), Items: items,
-		ShareDone: share(t.Done, t.NotStarted+t.InProgress+t.Done)}}, nil
+		ShareWithPlans: analytics.Share(int64(t.PlanEmployees), int64(t.Employees)), Items: items,
+		ShareDone: analytics.Share(t.Done, t.NotStarted+t.InProgress+t.Done)}}, nil
 }
 
 func (s *Server) getAssessmentAnalytics(ctx context.Context, _ *struct{}) (*AssessmentAnalyticsOutput, error) {
@@ -272,16 +272,5 @@ func (s *Server) getAssessmentAnalytics(ctx context.Context, _ *struct{}) (*Asse
 	}
 	return &AssessmentAnalyticsOutput{Body: AssessmentAnalyticsBody{Employees: t.Employees, Started: c.Started(), Open: c.Open,
 		Submitted: c.Submitted, Scored: c.Scored, EmployeesWithOpen: c.EmployeesOpen, EmployeesScored: c.EmployeesScored,
-		ShareScored: share(int64(c.Scored), int64(c.Started())), ShareEmployeesAssessed: share(int64(c.EmployeesScored), int64(t.Employees))}}, nil
+		ShareScored: analytics.Share(int64(c.Scored), int64(c.Started())), ShareEmployeesAssessed: analytics.Share(int64(c.EmployeesScored), int64(t.Employees))}}, nil
 }
-
-// share is part/whole rounded to three decimals, 0 for an empty whole.
-func share(part, whole int64) float64 {
-	if whole <= 0 {
-		return 0
-	}
-	return round3(float64(part) / float64(whole))
-}
-
-// round3 rounds to three decimals (figures for dashboards, not ledgers).
-func round3(x float64) float64 { return math.Round(x*1000) / 1000 }

@@ -10,7 +10,6 @@ import (
 	"github.com/cadrehq/cadre/domain/catalog"
 	"github.com/cadrehq/cadre/domain/competency"
 	"github.com/cadrehq/cadre/domain/library"
-	"github.com/cadrehq/cadre/tenants/frameworks"
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
@@ -83,7 +82,7 @@ func (s *Server) getFramework(ctx context.Context, in *TailoredFrameworkInput) (
 	}
 	var out TailoredFrameworkBody
 	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
-		latest, err := frameworks.Latest(tx)
+		latest, err := tx.LatestLibrary()
 		hasLatest := err == nil
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err

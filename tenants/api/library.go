@@ -11,7 +11,6 @@ import (
 	"github.com/cadrehq/cadre/domain/competency"
 	"github.com/cadrehq/cadre/domain/library"
 	"github.com/cadrehq/cadre/tenants"
-	"github.com/cadrehq/cadre/tenants/frameworks"
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
@@ -96,7 +95,7 @@ type LibraryBody struct {
 	Industry        string                 `json:"industry"`
 	Competencies    []CompetencyBody       `json:"competencies"`
 	Frameworks      []LibraryFrameworkBody `json:"frameworks"`
-	Inputs          frameworks.Inputs      `json:"inputs" doc:"What the version was built from: documents (id, title, sha256), value names, employee roles, the number of overrides."`
+	Inputs          store.LibraryInputs    `json:"inputs" doc:"What the version was built from: documents (id, title, sha256), value names, employee roles, the number of overrides."`
 	Summary         SummaryBody            `json:"summary"`
 }
 
@@ -129,9 +128,9 @@ func (s *Server) getLibrary(ctx context.Context, _ *struct{}) (*LibraryOutput, e
 	if err != nil {
 		return nil, err
 	}
-	var v frameworks.LibraryVersion
+	var v store.LibraryVersion
 	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
-		v, err = frameworks.Latest(tx)
+		v, err = tx.LatestLibrary()
 		return err
 	})
 	if err != nil {
@@ -140,7 +139,7 @@ func (s *Server) getLibrary(ctx context.Context, _ *struct{}) (*LibraryOutput, e
 	return &LibraryOutput{Body: toLibraryBody(v, showsExcerpts(p))}, nil
 }
 
-func toLibraryBody(v frameworks.LibraryVersion, excerpts bool) LibraryBody {
+func toLibraryBody(v store.LibraryVersion, excerpts bool) LibraryBody {
 	b := LibraryBody{Version: v.Version, BuiltAt: v.BuiltAt, Digest: v.Digest, ContextRevision: v.ContextRevision,
 		CatalogVersion: v.CatalogVersion, Industry: v.Industry, Competencies: make([]CompetencyBody, 0, len(v.Competencies)),
 		Frameworks: make([]LibraryFrameworkBody, 0, len(v.Frameworks)), Inputs: v.Inputs, Summary: toSummaryBody(v.Summary)}
@@ -153,7 +152,7 @@ func toLibraryBody(v frameworks.LibraryVersion, excerpts bool) LibraryBody {
 	return b
 }
 
-func toSummaryBody(s frameworks.Summary) SummaryBody {
+func toSummaryBody(s store.LibrarySummary) SummaryBody {
 	b := SummaryBody{Added: s.Added, Removed: s.Removed, Changed: s.Changed, Changes: s.Changes}
 	if b.Changes.Added == nil {
 		b.Changes.Added = []string{}

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,7 +11,6 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/cadrehq/cadre/domain/library"
-	"github.com/cadrehq/cadre/tenants/frameworks"
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
@@ -142,10 +140,8 @@ func (s *Server) listLibraryVersions(ctx context.Context, in *LibraryVersionsInp
 			out.Body.NextCursor = versionCursor(vs[i-1].Version)
 			break
 		}
-		var sum frameworks.Summary
-		_ = json.Unmarshal(v.Summary, &sum) // a summary of an older shape shows as zero counts
 		out.Body.Items = append(out.Body.Items, LibraryVersionBody{Version: v.Version, BuiltAt: v.BuiltAt, Digest: v.Digest,
-			ContextRevision: v.ContextRevision, Summary: toSummaryBody(sum)})
+			ContextRevision: v.ContextRevision, Summary: toSummaryBody(v.Summary)})
 	}
 	return out, nil
 }
@@ -159,9 +155,9 @@ func (s *Server) getLibraryVersion(ctx context.Context, in *LibraryVersionInput)
 	if err != nil {
 		return nil, err
 	}
-	var v frameworks.LibraryVersion
+	var v store.LibraryVersion
 	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
-		v, err = frameworks.Version(tx, n)
+		v, err = tx.LibraryVersion(n)
 		return err
 	})
 	if err != nil {
@@ -183,18 +179,18 @@ func (s *Server) diffLibrary(ctx context.Context, in *LibraryDiffInput) (*Librar
 	if err != nil {
 		return nil, err
 	}
-	var a, b frameworks.LibraryVersion
+	var a, b store.LibraryVersion
 	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
-		if a, err = frameworks.Version(tx, from); err != nil {
+		if a, err = tx.LibraryVersion(from); err != nil {
 			return err
 		}
-		b, err = frameworks.Version(tx, to)
+		b, err = tx.LibraryVersion(to)
 		return err
 	})
 	if err != nil {
 		return nil, s.fail(ctx, "diff library", err)
 	}
-	c := frameworks.NewSummary(library.Diff(a.Library, b.Library)).Changes
+	c := store.NewLibrarySummary(library.Diff(a.Library, b.Library)).Changes
 	out := &LibraryDiffOutput{}
 	out.Body.From, out.Body.To = from, to
 	out.Body.Added, out.Body.Removed, out.Body.Changed = c.Added, c.Removed, c.Changed

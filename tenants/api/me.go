@@ -8,7 +8,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
-	"github.com/cadrehq/cadre/tenants/frameworks"
+	"github.com/cadrehq/cadre/tenants/app"
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
@@ -66,12 +66,12 @@ func (s *Server) getMe(ctx context.Context, _ *struct{}) (*MeOutput, error) {
 			return err
 		}
 		out.Body.Employee = toEmployeeBody(e)
-		tf, err := frameworks.For(tx, e.RoleSlug)
+		tf, err := app.Framework(tx, e.RoleSlug)
 		switch {
 		case err == nil:
 			fb := FrameworkBodyFrom(tf.Framework, e.Tier)
 			out.Body.Framework, out.Body.LibraryVersion = &fb, tf.LibraryVersion
-		case !errors.Is(err, frameworks.ErrUnknownRole):
+		case !errors.Is(err, app.ErrUnknownRole):
 			return err
 		}
 		rows, err := tx.LatestAssessmentResults(e.ID)

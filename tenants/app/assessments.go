@@ -14,7 +14,6 @@ import (
 	"github.com/cadrehq/cadre/domain/competency"
 	"github.com/cadrehq/cadre/events"
 	"github.com/cadrehq/cadre/tenants"
-	"github.com/cadrehq/cadre/tenants/frameworks"
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
@@ -51,8 +50,8 @@ func (a *App) StartAssessment(ctx context.Context, p tenants.Principal, employee
 		if !ok {
 			return refuse(Invalid, "no-employee-record", "you have no employee record in this company; name employee_id or ask an admin to add you")
 		}
-		tf, err := frameworks.For(tx.Tx, e.RoleSlug)
-		if errors.Is(err, frameworks.ErrUnknownRole) {
+		tf, err := Framework(tx.Tx, e.RoleSlug)
+		if errors.Is(err, ErrUnknownRole) {
 			return refuse(Invalid, "unknown-role", fmt.Sprintf("the company has no framework for the role %q", e.RoleSlug))
 		}
 		if err != nil {

@@ -13,7 +13,6 @@ import (
 	"github.com/cadrehq/cadre/domain/people"
 	"github.com/cadrehq/cadre/events"
 	"github.com/cadrehq/cadre/tenants"
-	"github.com/cadrehq/cadre/tenants/frameworks"
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
@@ -138,7 +137,7 @@ func (a *App) CreateCompetency(ctx context.Context, p tenants.Principal, in NewC
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return o, nil, err
 		}
-		latest, err := frameworks.Latest(tx.Tx)
+		latest, err := tx.LatestLibrary()
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return o, nil, err
 		}
@@ -179,7 +178,7 @@ func (a *App) PatchCompetency(ctx context.Context, p tenants.Principal, slug str
 		case !errors.Is(err, store.ErrNotFound):
 			return o, nil, err
 		}
-		latest, err := frameworks.Latest(tx.Tx)
+		latest, err := tx.LatestLibrary()
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return o, nil, err
 		}

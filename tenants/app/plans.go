@@ -87,7 +87,7 @@ func (a *App) UpdateMyPlanItem(ctx context.Context, p tenants.Principal, itemID 
 			return PlanRefusal(err, true)
 		}
 		return tx.emit(store.PendingEvent{Type: events.TypePlanUpdated, Resource: updated.EmployeeID,
-			Data: store.PlanUpdated(updated, events.PlanCauseItem)})
+			Data: events.NewPlanUpdated(updated, events.PlanCauseItem)})
 	})
 	if err != nil {
 		return plan.Plan{}, err

@@ -1,11 +1,12 @@
 package store
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
-	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -167,196 +168,160 @@ func decodeActions(raw jsontext.Value) ([]competency.Action, error) {
 	return domainActions(actions)
 }
 
+// itemsOptions make jsontext write strings as encoding/json does: with
+// '<', '>', '&', U+2028 and U+2029 escaped, and the strings encoding/json
+// wrote itself (tokenWriter.string) kept as they are.
+var itemsOptions = []jsontext.Options{jsontext.EscapeForHTML(true), jsontext.EscapeForJS(true), jsontext.PreserveRawStrings(true)}
+
 // marshalItems is json.Marshal of items as []storedItem ("[]" for none),
-// written by appendItems.
+// byte for byte (TestAppendItemsMatchesEncodingJSON holds it to that),
+// written token by token with encoding/json/v2's jsontext instead of by
+// reflection: a tenant-wide rebuild encodes tens of MB of items, and
+// encoding/json spent a quarter of a second of it on 10,000 plans.
 func marshalItems(items []plan.Item) ([]byte, error) {
-	return appendItems(make([]byte, 0, 64+1536*len(items)), items)
+	c := itemCoders.Get().(*itemCoder)
+	defer itemCoders.Put(c)
+	c.buf.Reset()
+	c.enc.Reset(&c.buf, itemsOptions...)
+	if err := (itemEncoder{c.enc}).items(items); err != nil {
+		return nil, err
+	}
+	// The encoder ends a top-level value with a newline; encoding/json
+	// does not.
+	return bytes.Clone(bytes.TrimSuffix(c.buf.Bytes(), []byte("\n"))), nil
 }
 
-// appendItems appends the JSON of items, byte for byte what encoding/json
-// makes of the []storedItem they convert to (TestAppendItemsMatchesEncodingJSON
-// holds it to that), without reflection: a tenant-wide rebuild encodes tens
-// of MB of items, and encoding/json spent a quarter of a second of it on
-// 10,000 plans. The output is "[]" for no items.
-func appendItems(b []byte, items []plan.Item) ([]byte, error) {
-	b = append(b, '[')
+// itemCoder is an encoder and the buffer it writes to, kept in itemCoders
+// across calls: a tenant-wide rebuild encodes 10,000 plans, and a fresh
+// encoder and buffer for each cost a fifth of the encoding.
+type itemCoder struct {
+	buf bytes.Buffer
+	enc *jsontext.Encoder
+}
+
+var itemCoders = sync.Pool{New: func() any {
+	c := new(itemCoder)
+	c.enc = jsontext.NewEncoder(&c.buf, itemsOptions...)
+	return c
+}}
+
+// itemEncoder writes items as storedItem's JSON.
+type itemEncoder struct{ enc *jsontext.Encoder }
+
+func (e itemEncoder) items(items []plan.Item) error {
+	if err := e.enc.WriteToken(jsontext.BeginArray); err != nil {
+		return err
+	}
 	for i := range items {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		var err error
-		if b, err = appendItem(b, &items[i]); err != nil {
-			return nil, err
+		if err := e.item(&items[i]); err != nil {
+			return fmt.Errorf("item %s: %w", items[i].ID, err)
 		}
 	}
-	return append(b, ']'), nil
+	return e.enc.WriteToken(jsontext.EndArray)
 }
 
-func appendItem(b []byte, it *plan.Item) ([]byte, error) {
+// item writes it as storedItem's members in their order, leaving out the
+// omitzero ones that are zero.
+func (e itemEncoder) item(it *plan.Item) error {
 	for _, l := range []competency.Level{it.CurrentLevel, it.TargetLevel} {
 		if l != 0 && !l.Valid() {
-			return nil, fmt.Errorf("item %s: %w: %d", it.ID, competency.ErrInvalidLevel, l)
+			return fmt.Errorf("%w: %d", competency.ErrInvalidLevel, l)
 		}
 	}
-	b = append(b, `{"id":`...)
-	b = appendJSONString(b, it.ID)
-	b = append(b, `,"competency_slug":`...)
-	b = appendJSONString(b, it.CompetencySlug)
-	b = append(b, `,"current_level":`...)
-	b = strconv.AppendInt(b, int64(it.CurrentLevel), 10)
-	b = append(b, `,"assessed":`...)
-	b = strconv.AppendBool(b, it.Assessed)
-	b = append(b, `,"target_level":`...)
-	b = strconv.AppendInt(b, int64(it.TargetLevel), 10)
-	b = append(b, `,"gap":`...)
-	b = strconv.AppendInt(b, int64(it.Gap), 10)
-	b = append(b, `,"priority":`...)
-	var err error
-	if b, err = appendJSONFloat(b, it.Priority); err != nil {
-		return nil, fmt.Errorf("item %s: priority: %w", it.ID, err)
+	if math.IsInf(it.Priority, 0) || math.IsNaN(it.Priority) {
+		return fmt.Errorf("priority: %w", errUnsupportedFloat)
 	}
-	b = append(b, `,"actions":`...)
+	w := e.writer()
+	w.token(jsontext.BeginObject)
+	w.name("id").string(it.ID)
+	w.name("competency_slug").string(it.CompetencySlug)
+	w.name("current_level").token(jsontext.Int(int64(it.CurrentLevel)))
+	w.name("assessed").token(jsontext.Bool(it.Assessed))
+	w.name("target_level").token(jsontext.Int(int64(it.TargetLevel)))
+	w.name("gap").token(jsontext.Int(int64(it.Gap)))
+	w.name("priority").token(jsontext.Float(it.Priority))
+	w.name("actions")
 	if it.Actions == nil {
-		b = append(b, "null"...)
+		w.token(jsontext.Null)
 	} else {
-		b = append(b, '[')
-		for j, a := range it.Actions {
+		w.token(jsontext.BeginArray)
+		for _, a := range it.Actions {
 			if !a.Kind.Valid() {
-				return nil, fmt.Errorf("item %s: %w: %d", it.ID, competency.ErrInvalidActionKind, a.Kind)
+				return fmt.Errorf("%w: %d", competency.ErrInvalidActionKind, a.Kind)
 			}
-			if j > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"kind":`...)
-			b = appendJSONString(b, a.Kind.String())
-			b = append(b, `,"title":`...)
-			b = appendJSONString(b, a.Title)
-			b = append(b, `,"detail":`...)
-			b = appendJSONString(b, a.Detail)
-			b = append(b, '}')
+			w.token(jsontext.BeginObject)
+			w.name("kind").string(a.Kind.String())
+			w.name("title").string(a.Title)
+			w.name("detail").string(a.Detail)
+			w.token(jsontext.EndObject)
 		}
-		b = append(b, ']')
+		w.token(jsontext.EndArray)
 	}
-	b = append(b, `,"due_date":`...)
-	if b, err = appendJSONTime(b, it.ID, it.DueDate); err != nil {
-		return nil, err
-	}
-	b = append(b, `,"status":`...)
-	b = appendJSONString(b, string(it.Status))
+	w.name("due_date").time(it.DueDate)
+	w.name("status").string(string(it.Status))
 	if it.ClosedReason != "" {
-		b = append(b, `,"closed_reason":`...)
-		b = appendJSONString(b, string(it.ClosedReason))
+		w.name("closed_reason").string(string(it.ClosedReason))
 	}
 	if it.Note != "" {
-		b = append(b, `,"note":`...)
-		b = appendJSONString(b, it.Note)
+		w.name("note").string(it.Note)
 	}
-	b = append(b, `,"created_at":`...)
-	if b, err = appendJSONTime(b, it.ID, it.CreatedAt); err != nil {
-		return nil, err
-	}
+	w.name("created_at").time(it.CreatedAt)
 	if !it.ClosedAt.IsZero() {
-		b = append(b, `,"closed_at":`...)
-		if b, err = appendJSONTime(b, it.ID, it.ClosedAt); err != nil {
-			return nil, err
+		w.name("closed_at").time(it.ClosedAt)
+	}
+	w.token(jsontext.EndObject)
+	return w.err
+}
+
+// tokenWriter writes to an encoder and keeps the first error, so that an
+// item reads as its members.
+type tokenWriter struct {
+	enc *jsontext.Encoder
+	err error
+}
+
+func (e itemEncoder) writer() *tokenWriter { return &tokenWriter{enc: e.enc} }
+
+func (w *tokenWriter) token(t jsontext.Token) *tokenWriter {
+	if w.err == nil {
+		w.err = w.enc.WriteToken(t)
+	}
+	return w
+}
+
+// name writes a member name, which needs no escaping.
+func (w *tokenWriter) name(n string) *tokenWriter { return w.token(jsontext.String(n)) }
+
+// string writes s as encoding/json does. jsontext replaces each byte of
+// invalid UTF-8 with U+FFFD written as is, encoding/json with the escape
+// \ufffd: such a string (none comes in through the API, which reads JSON)
+// is encoded by encoding/json itself.
+func (w *tokenWriter) string(s string) *tokenWriter {
+	if utf8.ValidString(s) {
+		return w.token(jsontext.String(s))
+	}
+	if w.err == nil {
+		var b []byte
+		if b, w.err = json.Marshal(s); w.err == nil {
+			w.err = w.enc.WriteValue(b)
 		}
 	}
-	return append(b, '}'), nil
+	return w
 }
 
-// appendJSONTime appends t quoted as time.Time's MarshalJSON does (RFC 3339
-// with nanoseconds, years 0–9999 only); id names the item in an error.
-func appendJSONTime(b []byte, id string, t time.Time) ([]byte, error) {
-	b = append(b, '"')
-	b, err := t.AppendText(b)
-	if err != nil {
-		return nil, fmt.Errorf("item %s: %w", id, err)
+// time writes t quoted as time.Time's MarshalJSON does (RFC 3339 with
+// nanoseconds, years 0–9999 only).
+func (w *tokenWriter) time(t time.Time) *tokenWriter {
+	if w.err != nil {
+		return w
 	}
-	return append(b, '"'), nil
+	b := append(w.enc.AvailableBuffer(), '"')
+	if b, w.err = t.AppendText(b); w.err == nil {
+		w.err = w.enc.WriteValue(append(b, '"'))
+	}
+	return w
 }
 
-// errUnsupportedFloat is encoding/json's refusal of NaN and infinities.
+// errUnsupportedFloat is encoding/json's refusal of NaN and infinities,
+// which jsontext would write as strings.
 var errUnsupportedFloat = errors.New("json: unsupported value: NaN or infinity")
-
-// appendJSONFloat appends f as encoding/json encodes a float64: like %g with
-// the exponent cutoffs of ES6 number formatting.
-func appendJSONFloat(b []byte, f float64) ([]byte, error) {
-	if math.IsInf(f, 0) || math.IsNaN(f) {
-		return nil, errUnsupportedFloat
-	}
-	format := byte('f')
-	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	b = strconv.AppendFloat(b, f, format, -1, 64)
-	if format == 'e' {
-		// e-09 → e-9
-		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
-			b[n-2] = b[n-1]
-			b = b[:n-1]
-		}
-	}
-	return b, nil
-}
-
-// jsonSafe marks the bytes appendJSONString copies as they are: printable
-// ASCII but for the quote, the backslash and the HTML characters.
-var jsonSafe = func() (t [256]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = !strings.ContainsRune("\"\\<>&", rune(c))
-	}
-	return t
-}()
-
-// appendJSONString appends s quoted as encoding/json quotes strings: HTML
-// characters, U+2028 and U+2029 escaped, invalid UTF-8 replaced by U+FFFD.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if jsonSafe[c] {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}

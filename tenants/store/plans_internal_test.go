@@ -65,7 +65,7 @@ func TestStoredItemsAreItemJSON(t *testing.T) {
 	}
 }
 
-// TestAppendItemsMatchesEncodingJSON holds the hand-written encoder to
+// TestAppendItemsMatchesEncodingJSON holds the jsontext encoder of items to
 // encoding/json's output for random items: strings with quotes, control
 // characters, HTML characters, U+2028/U+2029, multi-byte and invalid UTF-8;
 // priorities across the exponent cutoffs; times in other zones.
@@ -111,7 +111,7 @@ func TestAppendItemsMatchesEncodingJSON(t *testing.T) {
 			t.Fatalf("case %d: %v", n, err)
 		}
 		if !bytes.Equal(got, want) {
-			t.Fatalf("case %d: appendItems\n%q\nencoding/json\n%q", n, got, want)
+			t.Fatalf("case %d: marshalItems\n%q\nencoding/json\n%q", n, got, want)
 		}
 	}
 	if _, err := marshalItems([]plan.Item{{Priority: math.NaN()}}); err == nil {
@@ -125,10 +125,10 @@ func TestAppendItemsMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
-// TestPlanDecoderStopsWithLateGoroutines: the decoder's goroutines may start
-// only after stop closed the jobs channel (GOMAXPROCS=1 makes that the
-// usual order); wait must still return with every row decoded. It hung
-// forever when the goroutines read the jobs field, which stop sets to nil.
+// TestPlanDecoderStopsWithLateGoroutines: the decoder's goroutines may run
+// only after the last row was added (GOMAXPROCS=1 makes that the usual
+// order); wait must still return with every row decoded. An earlier,
+// hand-rolled pool hung here when its goroutines started late.
 func TestPlanDecoderStopsWithLateGoroutines(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	for _, rows := range []int{2 * decodeBatch, 128, 150, 191, 5 * decodeBatch, 1000} {

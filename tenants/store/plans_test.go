@@ -333,7 +333,10 @@ func TestEmitPlansUpdated(t *testing.T) {
 		ann, bob := newEmployee("ann", "devops-engineer", uuid.Nil), newEmployee("bob", "devops-engineer", uuid.Nil)
 		t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 		plans := []plan.Plan{buildPlan(t, ann, nil, nil, t0), buildPlan(t, bob, nil, map[string]competency.Level{"cloud": 4}, t0)}
-		inTenant(t, s, a, func(tx *store.Tx) error { return tx.EmitPlansUpdated(plans, events.PlanCauseLibrary) })
+		inTenant(t, s, a, func(tx *store.Tx) error {
+			return tx.EmitPlansUpdated([]events.PlanUpdated{events.NewPlanUpdated(plans[0], events.PlanCauseLibrary),
+				events.NewPlanUpdated(plans[1], events.PlanCauseLibrary)})
+		})
 		var got []events.PlanUpdated
 		_, err := s.Outbox().Drain(t.Context(), 100, func(_ context.Context, recs []events.OutboxRecord) (int, error) {
 			for _, r := range recs {

@@ -1,10 +1,4 @@
-// Package frameworks answers, inside a tenant's transaction, which tailored
-// role framework an employee is held to: the one of the tenant's latest
-// library version, so that assessments and plans follow the company's
-// library, not the generic catalog. It also holds the stored form of a
-// library version (LibraryVersion), which the library worker writes and the
-// API and this package read.
-package frameworks
+package app
 
 import (
 	"errors"
@@ -17,7 +11,7 @@ import (
 
 // ErrUnknownRole is returned for a role neither the library nor the catalog
 // knows.
-var ErrUnknownRole = errors.New("frameworks: unknown role")
+var ErrUnknownRole = errors.New("app: unknown role")
 
 // Tailored is a role framework and the library version it came from (0 when
 // the tenant has no library yet; a catalog framework standing in for a role
@@ -27,15 +21,18 @@ type Tailored struct {
 	LibraryVersion int
 }
 
-// For returns the framework of role for the transaction's tenant: the
-// tailored framework of the latest library version (library.RoleFramework:
-// retired and proposed competencies left out), or, when the tenant has no
-// library yet or the library has no framework for the role (nobody in the
-// company held it at the last build), the catalog framework for the
-// tenant's industry, tagged with the latest library version (0 without one).
-func For(tx *store.Tx, role string) (Tailored, error) {
+// Framework answers, inside a tenant's transaction, which role framework
+// an employee of role is held to, so that assessments and plans follow the
+// company's library, not the generic catalog: the tailored framework of the
+// latest library version (library.RoleFramework: retired and proposed
+// competencies left out), or, when the tenant has no library yet or the
+// library has no framework for the role (nobody in the company held it at
+// the last build), the catalog framework for the tenant's industry, tagged
+// with the latest library version (0 without one). It is a read, shared by
+// the API and the workers.
+func Framework(tx *store.Tx, role string) (Tailored, error) {
 	version := 0
-	latest, err := Latest(tx)
+	latest, err := tx.LatestLibrary()
 	switch {
 	case err == nil:
 		version = latest.Version

@@ -1,20 +1,21 @@
-package frameworks_test
+package app_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"testing"
 	"time"
 
 	"github.com/cadrehq/cadre/domain/library"
 	"github.com/cadrehq/cadre/tenants"
-	"github.com/cadrehq/cadre/tenants/frameworks"
+	"github.com/cadrehq/cadre/tenants/app"
 	"github.com/cadrehq/cadre/tenants/store"
 	"github.com/cadrehq/cadre/tenants/store/storetest"
 )
 
-func newTenant(t *testing.T, s *store.Store, slug string) tenants.ID {
+// financeTenant creates a tenant in finance, whose catalog the cases
+// below name roles and competencies of.
+func financeTenant(t *testing.T, s *store.Store, slug string) tenants.ID {
 	t.Helper()
 	id := tenants.NewID()
 	if err := s.CreateTenant(context.Background(), store.Tenant{ID: id, Name: slug, Slug: slug, Industry: "finance", CreatedAt: time.Now()}, nil); err != nil {
@@ -32,35 +33,28 @@ func storeLibrary(t *testing.T, s *store.Store, tenant tenants.ID) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := frameworks.LibraryVersion{Version: 1, BuiltAt: time.Now().UTC().Truncate(time.Microsecond), ContextRevision: 1, Library: lib,
-		Summary: frameworks.NewSummary(library.Diff(library.Library{}, lib))}
-	content, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = s.InTenant(context.Background(), tenant, func(tx *store.Tx) error {
-		return tx.InsertLibraryVersion(store.LibraryVersion{Version: 1, Digest: lib.Digest, ContextRevision: 1, BuiltAt: v.BuiltAt,
-			Content: content, Summary: []byte(`{}`)})
-	})
+	v := store.LibraryVersion{Version: 1, BuiltAt: time.Now().UTC().Truncate(time.Microsecond), ContextRevision: 1, Library: lib,
+		Summary: store.NewLibrarySummary(library.Diff(library.Library{}, lib))}
+	err = s.InTenant(context.Background(), tenant, func(tx *store.Tx) error { return tx.InsertLibraryVersion(v) })
 	if err != nil {
 		t.Fatal(err)
 	}
 }
 
-func forRole(t *testing.T, s *store.Store, tenant tenants.ID, role string) (frameworks.Tailored, error) {
+func forRole(t *testing.T, s *store.Store, tenant tenants.ID, role string) (app.Tailored, error) {
 	t.Helper()
-	var out frameworks.Tailored
+	var out app.Tailored
 	err := s.InTenant(context.Background(), tenant, func(tx *store.Tx) (err error) {
-		out, err = frameworks.For(tx, role)
+		out, err = app.Framework(tx, role)
 		return err
 	})
 	return out, err
 }
 
-func TestFor(t *testing.T) {
+func TestFramework(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db storetest.DB) {
 		s := db.Store
-		a, b := newTenant(t, s, "acme"), newTenant(t, s, "globex")
+		a, b := financeTenant(t, s, "acme"), financeTenant(t, s, "globex")
 
 		// No library yet: the catalog framework, version 0.
 		got, err := forRole(t, s, a, "devops-engineer")
@@ -89,7 +83,7 @@ func TestFor(t *testing.T) {
 		if err != nil || got.LibraryVersion != 1 || len(got.Framework.Entries) == 0 || got.Framework.Role.Slug != "data-analyst" {
 			t.Errorf("role outside the library: got %+v, %v", got, err)
 		}
-		if _, err := forRole(t, s, a, "no-such-role"); !errors.Is(err, frameworks.ErrUnknownRole) {
+		if _, err := forRole(t, s, a, "no-such-role"); !errors.Is(err, app.ErrUnknownRole) {
 			t.Errorf("unknown role: got %v, want ErrUnknownRole", err)
 		}
 
