@@ -32,15 +32,35 @@ type analyticsCompetencies struct {
 	}
 }
 
-// takeAssessment starts, answers (self-ratings of rating, the scenario
-// option at index option, an open-text answer carrying answerSecret) and
-// submits an assessment as subject, and returns its id.
-func (e *env) takeAssessment(tenant tenants.ID, subject string, rating, option int) string {
+// strongAnswers are concrete, distinct accounts per competency of the
+// DevOps framework (an answer repeated across items is flagged as copied);
+// weakAnswer is a thin one.
+var strongAnswers = map[string]string{
+	"cloud-infrastructure-management": "In May I moved our four production clusters to a new region after the old one kept failing: I wrote the network and database plans, rehearsed the cut-over twice, and ran it on a Sunday with 11 minutes of downtime. Hosting costs fell by a fifth.",
+	"ci-cd":                           "Releases used to take two days, so I rebuilt the pipeline every product team ships through: I added parallel test stages, canary deploys and one-command rollback. Median merge-to-production dropped to 40 minutes and failed releases fell from 12 to 2 a month.",
+	"collaboration-communication":     "When the warehouse and finance teams disagreed about the returns API, I set up three working sessions, wrote the proposal both signed, and kept a weekly status note for the directors. The project shipped in June, a month early.",
+	"problem-solving":                 "Checkout latency doubled every Tuesday and nobody knew why. I compared traces from good and bad days, found a weekly batch job locking the orders table, moved it to a replica and added a guard. The spikes stopped and stayed gone for the six months since.",
+	"security-best-practices":         "After a pen test found leaked keys, I moved every service's secrets into the vault, rotated 140 credentials over a weekend, and added a pre-commit scanner to all 30 repositories. The follow-up audit found nothing.",
+	"automation-scripting":            "I wrote the tool that provisions a new customer environment end to end, with tests and docs; it replaced a 3-hour manual checklist. Support now runs it 40 times a month and setup errors went to zero.",
+	"monitoring-performance-tuning":   "I set latency and error targets for the booking service with product, replaced 60 noisy alerts with 8 that page only when users suffer, and profiled the search endpoint: fixing its N+1 query cut p99 from 2 s to 300 ms.",
+	"agile-methodologies":             "Our team missed four sprint goals in a row, so I ran a retrospective on the causes, split stories to fit in two days, and capped work in progress at three. Over the next quarter we met eleven of twelve sprint goals.",
+}
+
+const weakAnswer = "I follow the checklist when someone asks me to."
+
+// takeAssessment starts, answers (self-ratings of rating, the most
+// effective scenario option and a concrete account when strong, the least
+// effective option and a thin answer otherwise, an open-text answer
+// carrying answerSecret) and submits an assessment as subject, and returns
+// its id.
+func (e *env) takeAssessment(tenant tenants.ID, subject string, rating int, strong bool) string {
 	e.t.Helper()
 	tok := e.token(tenant, subject, tenants.RoleEmployee)
 	r := e.do("POST", "/v1/assessments", tok, map[string]any{})
 	expect(e.t, r, 201, "start assessment")
 	a := r.json(e.t)
+	id := a["id"].(string)
+	key := e.storedAssessment(tenant, id).Key.Levels
 	var rs []map[string]any
 	for _, x := range a["items"].([]any) {
 		it := x.(map[string]any)
@@ -49,14 +69,23 @@ func (e *env) takeAssessment(tenant tenants.ID, subject string, rating, option i
 		case "self_rating":
 			resp["rating"] = rating
 		case "scenario":
-			opts := it["options"].([]any)
-			resp["option_id"] = opts[min(option, len(opts)-1)].(map[string]any)["id"]
+			var pick string
+			for _, o := range it["options"].([]any) {
+				oid := o.(map[string]any)["id"].(string)
+				if pick == "" || strong && key[oid] > key[pick] || !strong && key[oid] < key[pick] {
+					pick = oid
+				}
+			}
+			resp["option_id"] = pick
 		case "open_text":
-			resp["text"] = openTextAnswer + " " + answerSecret
+			text := weakAnswer
+			if strong {
+				text = strongAnswers[it["competency_slug"].(string)]
+			}
+			resp["text"] = text + " " + answerSecret
 		}
 		rs = append(rs, resp)
 	}
-	id := a["id"].(string)
 	expect(e.t, e.do("PUT", "/v1/assessments/"+id+"/responses", tok, map[string]any{"responses": rs}), 200, "answer")
 	expect(e.t, e.do("POST", "/v1/assessments/"+id+"/submit", tok, nil), 202, "submit")
 	return id
@@ -84,9 +113,9 @@ func TestAnalyticsEndToEnd(t *testing.T) {
 
 		// Three assessments with varied answers: strong, weak, middling.
 		ids := map[string]string{
-			"rep": e.takeAssessment(p.tenant, "rep", 5, 3),
-			"oth": e.takeAssessment(p.tenant, "oth", 1, 0),
-			"mgr": e.takeAssessment(p.tenant, "mgr", 3, 1),
+			"rep": e.takeAssessment(p.tenant, "rep", 5, true),
+			"oth": e.takeAssessment(p.tenant, "oth", 1, false),
+			"mgr": e.takeAssessment(p.tenant, "mgr", 3, false),
 		}
 		body := e.waitFor("/v1/analytics/competencies", analyst, "three assessed employees", func(b []byte) bool {
 			var c analyticsCompetencies
