@@ -75,7 +75,8 @@ func (s *Server) fail(ctx context.Context, op string, err error) error {
 	return problem(http.StatusInternalServerError, "", "internal error")
 }
 
-// encodeCursor and decodeCursor make the opaque ?cursor= of list routes.
+// encodeCursor and decodeCursor make the opaque ?cursor= of list routes: the
+// id of the last item of the page, base64url-encoded.
 func encodeCursor(id string) string {
 	if id == "" {
 		return ""
@@ -83,18 +84,22 @@ func encodeCursor(id string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(id))
 }
 
-func decodeCursor(c string) (string, error) {
+// decodeCursor returns the id a list resumes after: uuid.Nil (from the
+// start) for no cursor, a 400 invalid-cursor problem for one this API did
+// not make.
+func decodeCursor(c string) (uuid.UUID, error) {
 	if c == "" {
-		return "", nil
+		return uuid.Nil, nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil {
-		return "", problem(http.StatusBadRequest, "invalid-cursor", "cursor is not valid")
+		return uuid.Nil, problem(http.StatusBadRequest, "invalid-cursor", "cursor is not valid")
 	}
-	if _, err := uuid.Parse(string(b)); err != nil {
-		return "", problem(http.StatusBadRequest, "invalid-cursor", "cursor is not valid")
+	id, err := uuid.Parse(string(b))
+	if err != nil {
+		return uuid.Nil, problem(http.StatusBadRequest, "invalid-cursor", "cursor is not valid")
 	}
-	return string(b), nil
+	return id, nil
 }
 
 func (s *Server) pageSize(limit int) int {

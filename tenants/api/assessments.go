@@ -354,13 +354,9 @@ func (s *Server) listAssessments(ctx context.Context, in *ListAssessmentsInput) 
 			return nil, err
 		}
 	}
-	after, err := decodeCursor(in.Cursor)
+	afterID, err := decodeCursor(in.Cursor)
 	if err != nil {
 		return nil, err
-	}
-	var afterID uuid.UUID
-	if after != "" {
-		afterID = uuid.MustParse(after)
 	}
 	n := s.pageSize(in.Limit)
 	var list []store.Assessment
