@@ -96,7 +96,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 			return nil, fmt.Errorf("open store: %w", err)
 		}
-		db, err = gorm.Open(sqlite.Open(SQLiteDSN(cfg.DataDir)), gcfg)
+		db, err = gorm.Open(sqliteDialector{sqlite.Open(SQLiteDSN(cfg.DataDir)).(*sqlite.Dialector)}, gcfg)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
@@ -118,6 +118,20 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// sqliteDialector is the SQLite gorm dialector with its error translation
+// keeping the driver's error: the driver's own Translate replaces a unique
+// violation with a bare gorm.ErrDuplicatedKey, while the PostgreSQL one
+// wraps the PgError. Every other method is the driver's.
+type sqliteDialector struct{ *sqlite.Dialector }
+
+// Translate wraps the driver's error in gorm's translation of it.
+func (d sqliteDialector) Translate(err error) error {
+	if t := d.Dialector.Translate(err); t != err {
+		return fmt.Errorf("%w: %w", t, err)
+	}
+	return err
 }
 
 // IsPostgresURL reports whether url selects PostgreSQL.
@@ -228,7 +242,7 @@ const (
 func (s *Store) inScope(ctx context.Context, scope string, opts *sql.TxOptions, fn func(tx *Tx) error) error {
 	for attempt := 0; ; attempt++ {
 		err := s.runScope(ctx, scope, opts, fn)
-		if attempt == retryAttempts || !errors.Is(err, ErrRetry) {
+		if attempt == retryAttempts || !errors.Is(err, ErrRetry) || ctx.Err() != nil {
 			return err
 		}
 		wait := time.NewTimer(rand.N(retryBackoff << attempt))
