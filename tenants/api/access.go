@@ -55,7 +55,8 @@ func tenantPrincipal(ctx context.Context, roles ...tenants.Role) (tenants.Princi
 var anyTenantRole = []tenants.Role{tenants.RoleAdmin, tenants.RoleManager, tenants.RoleEmployee, tenants.RoleAnalyst}
 
 // fail turns a store or domain error into a problem; unknown errors are
-// logged once here and answered as a bare 500.
+// answered as a bare 500 and noted for the middleware, which logs them once
+// with the request.
 func (s *Server) fail(ctx context.Context, op string, err error) error {
 	var p *Problem
 	var refusal *app.Error
@@ -71,7 +72,7 @@ func (s *Server) fail(ctx context.Context, op string, err error) error {
 	case errors.Is(err, context.Canceled):
 		return problem(http.StatusServiceUnavailable, "", "request cancelled")
 	}
-	s.cfg.Logger.ErrorContext(ctx, "request error", append(logAttrs(ctx), "op", op, "err", err)...)
+	noteFailure(ctx, op, err)
 	return problem(http.StatusInternalServerError, "", "internal error")
 }
 
