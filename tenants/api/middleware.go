@@ -114,7 +114,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				noteFailure(ctx, "panic", fmt.Errorf("panic: %v", v))
+				// The panic, rather than an error noted before it, is
+				// what the log line must say.
+				holder.op, holder.err = "panic", fmt.Errorf("panic: %v", v)
 				stack = []any{"stack", string(debug.Stack())}
 				if sw.status == 0 {
 					writeProblem(sw, problem(http.StatusInternalServerError, "", "internal error"))
