@@ -66,7 +66,8 @@ const (
 // deadlock or serialization conflict ErrRetry, and the other failures of
 // the database rather than the request ErrUnavailable. Errors it already
 // translated, and errors that are none of these, pass through unchanged.
-// It matches error types and codes, never message text.
+// It matches error types and codes; message text only where
+// unavailable says so (database/sql's closed pool has no type).
 func translate(err error) error {
 	switch {
 	case err == nil:
@@ -95,8 +96,8 @@ func sqliteCode(err error) (int, bool) {
 }
 
 // uniqueViolation reports whether err is a unique or primary-key violation.
-// On PostgreSQL gorm's own translation catches it first (ErrDuplicatedKey);
-// this covers SQLite, whose gorm driver translates nothing.
+// Errors that went through gorm are caught first as ErrDuplicatedKey (the
+// dialects' own translation, by the same codes); this covers the rest.
 func uniqueViolation(err error) bool {
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) {
