@@ -79,7 +79,7 @@ func analytics(ctx context.Context, cfg Config, log *slog.Logger, args []string,
 // allTenants lists every tenant, page by page.
 func allTenants(ctx context.Context, st *store.Store) ([]store.Tenant, error) {
 	var all []store.Tenant
-	after := ""
+	var after tenants.ID
 	for {
 		page, err := st.ListTenants(ctx, after, 500)
 		if err != nil {
@@ -89,6 +89,6 @@ func allTenants(ctx context.Context, st *store.Store) ([]store.Tenant, error) {
 		if len(page) < 500 {
 			return all, nil
 		}
-		after = page[len(page)-1].ID.String()
+		after = page[len(page)-1].ID
 	}
 }

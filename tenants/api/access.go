@@ -55,7 +55,8 @@ func tenantPrincipal(ctx context.Context, roles ...tenants.Role) (tenants.Princi
 var anyTenantRole = []tenants.Role{tenants.RoleAdmin, tenants.RoleManager, tenants.RoleEmployee, tenants.RoleAnalyst}
 
 // fail turns a store or domain error into a problem; unknown errors are
-// logged once here and answered as a bare 500.
+// answered as a bare 500 and noted for the middleware, which logs them once
+// with the request.
 func (s *Server) fail(ctx context.Context, op string, err error) error {
 	var p *Problem
 	var refusal *app.Error
@@ -71,11 +72,12 @@ func (s *Server) fail(ctx context.Context, op string, err error) error {
 	case errors.Is(err, context.Canceled):
 		return problem(http.StatusServiceUnavailable, "", "request cancelled")
 	}
-	s.cfg.Logger.ErrorContext(ctx, "request error", append(logAttrs(ctx), "op", op, "err", err)...)
+	noteFailure(ctx, op, err)
 	return problem(http.StatusInternalServerError, "", "internal error")
 }
 
-// encodeCursor and decodeCursor make the opaque ?cursor= of list routes.
+// encodeCursor and decodeCursor make the opaque ?cursor= of list routes: the
+// id of the last item of the page, base64url-encoded.
 func encodeCursor(id string) string {
 	if id == "" {
 		return ""
@@ -83,18 +85,22 @@ func encodeCursor(id string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(id))
 }
 
-func decodeCursor(c string) (string, error) {
+// decodeCursor returns the id a list resumes after: uuid.Nil (from the
+// start) for no cursor, a 400 invalid-cursor problem for one this API did
+// not make.
+func decodeCursor(c string) (uuid.UUID, error) {
 	if c == "" {
-		return "", nil
+		return uuid.Nil, nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil {
-		return "", problem(http.StatusBadRequest, "invalid-cursor", "cursor is not valid")
+		return uuid.Nil, problem(http.StatusBadRequest, "invalid-cursor", "cursor is not valid")
 	}
-	if _, err := uuid.Parse(string(b)); err != nil {
-		return "", problem(http.StatusBadRequest, "invalid-cursor", "cursor is not valid")
+	id, err := uuid.Parse(string(b))
+	if err != nil {
+		return uuid.Nil, problem(http.StatusBadRequest, "invalid-cursor", "cursor is not valid")
 	}
-	return string(b), nil
+	return id, nil
 }
 
 func (s *Server) pageSize(limit int) int {

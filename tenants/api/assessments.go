@@ -284,13 +284,9 @@ func (s *Server) listAssessments(ctx context.Context, in *ListAssessmentsInput) 
 			return nil, err
 		}
 	}
-	after, err := decodeCursor(in.Cursor)
+	afterID, err := decodeCursor(in.Cursor)
 	if err != nil {
 		return nil, err
-	}
-	var afterID uuid.UUID
-	if after != "" {
-		afterID = uuid.MustParse(after)
 	}
 	n := s.pageSize(in.Limit)
 	list, err := s.app.Assessments(ctx, p, target, afterID, n+1)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
-	"github.com/google/uuid"
 
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/app"
@@ -69,13 +68,9 @@ func (s *Server) listDeadLetters(ctx context.Context, in *PageInput) (*DeadLette
 	if err != nil {
 		return nil, err
 	}
-	after, err := decodeCursor(in.Cursor)
+	afterID, err := decodeCursor(in.Cursor)
 	if err != nil {
 		return nil, err
-	}
-	var afterID uuid.UUID
-	if after != "" {
-		afterID = uuid.MustParse(after)
 	}
 	n := s.pageSize(in.Limit)
 	var list []store.DeadLetter

@@ -14,7 +14,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/danielgtaylor/huma/v2"
-	"github.com/google/uuid"
 
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/app"
@@ -215,13 +214,9 @@ func (s *Server) listDocuments(ctx context.Context, in *PageInput) (*DocumentLis
 	if err != nil {
 		return nil, err
 	}
-	after, err := decodeCursor(in.Cursor)
+	afterID, err := decodeCursor(in.Cursor)
 	if err != nil {
 		return nil, err
-	}
-	var afterID uuid.UUID
-	if after != "" {
-		afterID = uuid.MustParse(after)
 	}
 	n := s.pageSize(in.Limit)
 	var docs []store.Document

@@ -164,9 +164,7 @@ func (s *Server) listEmployees(ctx context.Context, in *ListEmployeesInput) (*Em
 	}
 	n := s.pageSize(in.Limit)
 	f := store.EmployeeFilter{Team: in.Team, RoleSlug: in.Role, Limit: n + 1}
-	if after != "" {
-		f.After = uuid.MustParse(after)
-	}
+	f.After = after
 	var list []store.Employee
 	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
 		if !p.Has(tenants.RoleAdmin) {

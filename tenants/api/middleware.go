@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"runtime/debug"
@@ -29,9 +30,27 @@ const (
 	requestIDKey
 )
 
-// routeHolder lets the innermost handler report the matched route pattern
-// to the outer metrics middleware.
-type routeHolder struct{ pattern string }
+// routeHolder lets the inner layers report to the outermost middleware,
+// which logs and measures the request once it is answered: the matched
+// route pattern, the caller's tenant, and why the request failed. The
+// request's goroutine writes it and the outermost middleware reads it after
+// the inner handler returned, so it needs no lock.
+type routeHolder struct {
+	pattern string
+	tenant  tenants.ID
+	op      string // what failed, as fail's callers name it
+	err     error  // the first failure noted, logged with a 5xx answer
+}
+
+// noteFailure records err as the reason the request failed: the outermost
+// middleware logs it, once, with the request's id, method and path, when
+// the answer is a 5xx. It is the only way errors reach the log from a
+// handler, so that no failure is logged twice.
+func noteFailure(ctx context.Context, op string, err error) {
+	if h, ok := ctx.Value(routeKey).(*routeHolder); ok && h.err == nil {
+		h.op, h.err = op, err
+	}
+}
 
 // statusWriter records the status and size of a response.
 type statusWriter struct {
@@ -90,11 +109,15 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		w.Header().Set("X-Request-Id", rid)
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
+			var stack []any
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.cfg.Logger.ErrorContext(ctx, "panic", "request_id", rid, "panic", v, "stack", string(debug.Stack()))
+				// The panic, rather than an error noted before it, is
+				// what the log line must say.
+				holder.op, holder.err = "panic", fmt.Errorf("panic: %v", v)
+				stack = []any{"stack", string(debug.Stack())}
 				if sw.status == 0 {
 					writeProblem(sw, problem(http.StatusInternalServerError, "", "internal error"))
 				}
@@ -105,8 +128,18 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			}
 			elapsed := time.Since(start)
 			s.metrics.observe(route, sw.status, elapsed)
-			if sw.status >= 500 {
-				s.cfg.Logger.ErrorContext(ctx, "request failed", "request_id", rid, "route", route, "status", sw.status, "elapsed", elapsed)
+			if sw.status >= 500 || stack != nil {
+				// The one log line of a failed request; 4xx answers are
+				// the caller's mistakes, not errors of the service.
+				attrs := []any{"request_id", rid, "method", r.Method, "path", r.URL.Path, "route", route,
+					"status", sw.status, "elapsed", elapsed}
+				if !holder.tenant.IsZero() {
+					attrs = append(attrs, "tenant_id", holder.tenant.String())
+				}
+				if holder.err != nil {
+					attrs = append(attrs, "op", holder.op, "err", holder.err)
+				}
+				s.cfg.Logger.ErrorContext(ctx, "request failed", append(attrs, stack...)...)
 			}
 		}()
 		inner.ServeHTTP(sw, r)
@@ -145,11 +178,14 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			unauth("the bearer token is not valid")
 			return
 		}
+		if h, ok := r.Context().Value(routeKey).(*routeHolder); ok {
+			h.tenant = p.Tenant
+		}
 		scope := "platform"
 		if !p.Tenant.IsZero() {
 			ok, err := s.tenants.exists(r.Context(), p.Tenant)
 			if err != nil {
-				s.cfg.Logger.ErrorContext(r.Context(), "tenant lookup", "err", err)
+				noteFailure(r.Context(), "tenant lookup", err)
 				writeProblem(w, problem(http.StatusServiceUnavailable, "", "try again later"))
 				return
 			}
@@ -211,7 +247,7 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 			_, _ = w.Write(prev.Body)
 			return
 		case !errors.Is(err, store.ErrNotFound):
-			s.cfg.Logger.ErrorContext(ctx, "idempotency lookup", "err", err)
+			noteFailure(ctx, "idempotency lookup", err)
 			writeProblem(w, problem(http.StatusServiceUnavailable, "", "try again later"))
 			return
 		}
@@ -225,7 +261,9 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 			err := s.cfg.Store.SaveIdempotentResponse(ctx, p.Tenant, key, store.IdempotentResponse{
 				Subject: p.Subject, RequestHash: hash, Status: sw.status, Body: sw.buf.Bytes()})
 			if err != nil && !errors.Is(err, store.ErrConflict) {
-				s.cfg.Logger.ErrorContext(ctx, "idempotency save", "err", err)
+				// The answer is sent already, and is not a 5xx: this is
+				// the only log of the failure.
+				s.cfg.Logger.ErrorContext(ctx, "idempotency save", append(logAttrs(ctx), "err", err)...)
 			}
 		}
 		sw.buf = nil

@@ -188,10 +188,10 @@ func (s *Server) serveStream(ctx context.Context, w http.ResponseWriter, p tenan
 	}
 }
 
-// streamUnavailable logs why the bus could not serve a stream and answers
-// 503.
+// streamUnavailable answers 503, noting why the bus could not serve the
+// stream for the request's one log line.
 func (s *Server) streamUnavailable(ctx context.Context, err error) error {
-	s.cfg.Logger.ErrorContext(ctx, "event stream unavailable", append(logAttrs(ctx), "err", err)...)
+	noteFailure(ctx, "event stream", err)
 	return problem(http.StatusServiceUnavailable, "", "the event stream is unavailable; try again later")
 }
 

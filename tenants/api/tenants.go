@@ -99,7 +99,7 @@ func (s *Server) listTenants(ctx context.Context, in *PageInput) (*TenantListOut
 		return nil, err
 	}
 	n := s.pageSize(in.Limit)
-	list, err := s.cfg.Store.ListTenants(ctx, after, n+1)
+	list, err := s.cfg.Store.ListTenants(ctx, tenants.ID(after), n+1)
 	if err != nil {
 		return nil, s.fail(ctx, "list tenants", err)
 	}

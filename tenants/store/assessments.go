@@ -88,27 +88,36 @@ type assessmentRow struct {
 func (assessmentRow) TableName() string { return "assessments" }
 
 func (r assessmentRow) toAssessment() (Assessment, error) {
-	a := Assessment{ID: uuid.MustParse(r.ID), EmployeeID: uuid.MustParse(r.EmployeeID), Status: AssessmentStatus(r.Status),
+	a := Assessment{Status: AssessmentStatus(r.Status),
 		LibraryVersion: r.LibraryVersion, RoleSlug: r.RoleSlug, Seed: r.Seed, Version: r.Version, CreatedBy: r.CreatedBy,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), SubmittedAt: utcPtr(r.SubmittedAt), ScoredAt: utcPtr(r.ScoredAt)}
-	a.Tier, _ = competency.ParseTier(r.Tier)
+	var err error
+	if a.ID, err = storedUUID("assessments.id", r.ID); err != nil {
+		return Assessment{}, err
+	}
+	if a.EmployeeID, err = storedUUID("assessments.employee_id", r.EmployeeID); err != nil {
+		return Assessment{}, err
+	}
+	if a.Tier, err = storedTier("assessments.tier", r.Tier); err != nil {
+		return Assessment{}, err
+	}
 	if err := json.Unmarshal([]byte(r.Items), &a.Items); err != nil {
-		return Assessment{}, fmt.Errorf("decode assessment items: %w", err)
+		return Assessment{}, corrupt("assessments.items", err)
 	}
 	if r.Key != "" {
 		if err := json.Unmarshal([]byte(r.Key), &a.Key); err != nil {
-			return Assessment{}, fmt.Errorf("decode assessment key: %w", err)
+			return Assessment{}, corrupt("assessments.key", err)
 		}
 	}
 	if r.Responses != "" {
 		if err := json.Unmarshal([]byte(r.Responses), &a.Responses); err != nil {
-			return Assessment{}, fmt.Errorf("decode assessment responses: %w", err)
+			return Assessment{}, corrupt("assessments.responses", err)
 		}
 	}
 	if r.Results != nil {
 		var res assessment.Result
 		if err := json.Unmarshal([]byte(*r.Results), &res); err != nil {
-			return Assessment{}, fmt.Errorf("decode assessment results: %w", err)
+			return Assessment{}, corrupt("assessments.results", err)
 		}
 		a.Results = &res
 	}
@@ -279,10 +288,18 @@ type resultRow struct {
 
 func (resultRow) TableName() string { return "assessment_results" }
 
-func (r resultRow) toResult() CompetencyResult {
-	return CompetencyResult{AssessmentID: uuid.MustParse(r.AssessmentID), EmployeeID: uuid.MustParse(r.EmployeeID), CompetencySlug: r.CompetencySlug,
+func (r resultRow) toResult() (CompetencyResult, error) {
+	c := CompetencyResult{CompetencySlug: r.CompetencySlug,
 		Score: r.Score, Level: competency.Level(r.Level), RequiredLevel: competency.Level(r.RequiredLevel), Gap: r.Gap,
 		Confidence: r.Confidence, ScoredAt: r.ScoredAt.UTC()}
+	var err error
+	if c.AssessmentID, err = storedUUID("assessment_results.assessment_id", r.AssessmentID); err != nil {
+		return CompetencyResult{}, err
+	}
+	if c.EmployeeID, err = storedUUID("assessment_results.employee_id", r.EmployeeID); err != nil {
+		return CompetencyResult{}, err
+	}
+	return c, nil
 }
 
 // SaveResults records the scored results of a submitted assessment: the
@@ -335,7 +352,11 @@ func (tx *Tx) LatestAssessmentResults(employeeID uuid.UUID) ([]CompetencyResult,
 	if err != nil {
 		return nil, translate(err)
 	}
-	return tx.ResultsOf(uuid.MustParse(latest.AssessmentID))
+	id, err := storedUUID("assessment_results.assessment_id", latest.AssessmentID)
+	if err != nil {
+		return nil, err
+	}
+	return tx.ResultsOf(id)
 }
 
 // ResultsOf returns the per-competency result rows of one assessment, in
@@ -346,9 +367,5 @@ func (tx *Tx) ResultsOf(assessmentID uuid.UUID) ([]CompetencyResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("assessment results: %w", err)
 	}
-	out := make([]CompetencyResult, len(rows))
-	for i, r := range rows {
-		out[i] = r.toResult()
-	}
-	return out, nil
+	return convertRows(rows, resultRow.toResult)
 }

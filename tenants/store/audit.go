@@ -30,6 +30,18 @@ type auditRow struct {
 
 func (auditRow) TableName() string { return "audit_log" }
 
+func (r auditRow) toEntry() (AuditEntry, error) {
+	id, err := storedUUID("audit_log.id", r.ID)
+	if err != nil {
+		return AuditEntry{}, err
+	}
+	var d map[string]any
+	if err := json.Unmarshal([]byte(r.Detail), &d); err != nil {
+		return AuditEntry{}, corrupt("audit_log.detail", err)
+	}
+	return AuditEntry{ID: id, Actor: r.Actor, Action: r.Action, Resource: r.Resource, Detail: d, CreatedAt: r.CreatedAt.UTC()}, nil
+}
+
 // Audit appends an entry to the tenant's audit log.
 func (tx *Tx) Audit(actor, action, resource string, detail map[string]any) error {
 	if detail == nil {
@@ -53,11 +65,5 @@ func (tx *Tx) AuditLog(limit int) ([]AuditEntry, error) {
 	if err := tx.db.Where("tenant_id = ?", tx.tenant.String()).Order("id").Limit(limit).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
-	out := make([]AuditEntry, len(rows))
-	for i, r := range rows {
-		var d map[string]any
-		_ = json.Unmarshal([]byte(r.Detail), &d)
-		out[i] = AuditEntry{ID: uuid.MustParse(r.ID), Actor: r.Actor, Action: r.Action, Resource: r.Resource, Detail: d, CreatedAt: r.CreatedAt.UTC()}
-	}
-	return out, nil
+	return convertRows(rows, auditRow.toEntry)
 }

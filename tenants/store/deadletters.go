@@ -39,14 +39,18 @@ type deadLetterRow struct {
 
 func (deadLetterRow) TableName() string { return "dead_letters" }
 
-func (r deadLetterRow) toDeadLetter() DeadLetter {
+func (r deadLetterRow) toDeadLetter() (DeadLetter, error) {
+	id, err := storedUUID("dead_letters.id", r.ID)
+	if err != nil {
+		return DeadLetter{}, err
+	}
 	var at *time.Time
 	if r.ReplayedAt != nil {
 		t := r.ReplayedAt.UTC()
 		at = &t
 	}
-	return DeadLetter{ID: uuid.MustParse(r.ID), Consumer: r.Consumer, EventID: r.EventID, EventType: r.EventType, Subject: r.Subject,
-		Payload: r.Payload, Error: r.Error, Deliveries: r.Deliveries, CreatedAt: r.CreatedAt.UTC(), ReplayedAt: at}
+	return DeadLetter{ID: id, Consumer: r.Consumer, EventID: r.EventID, EventType: r.EventType, Subject: r.Subject,
+		Payload: r.Payload, Error: r.Error, Deliveries: r.Deliveries, CreatedAt: r.CreatedAt.UTC(), ReplayedAt: at}, nil
 }
 
 // Park records a dead letter; parking the same event for the same consumer
@@ -74,11 +78,7 @@ func (tx *Tx) DeadLetters(after uuid.UUID, limit int) ([]DeadLetter, error) {
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list dead letters: %w", err)
 	}
-	out := make([]DeadLetter, len(rows))
-	for i, r := range rows {
-		out[i] = r.toDeadLetter()
-	}
-	return out, nil
+	return convertRows(rows, deadLetterRow.toDeadLetter)
 }
 
 // MarkReplayed records that a dead letter was sent again, and forgets that
@@ -93,5 +93,5 @@ func (tx *Tx) MarkReplayed(id uuid.UUID) (DeadLetter, error) {
 		return DeadLetter{}, fmt.Errorf("mark replayed: %w", err)
 	}
 	row.ReplayedAt = &now
-	return row.toDeadLetter(), nil
+	return row.toDeadLetter()
 }

@@ -34,9 +34,13 @@ type documentRow struct {
 
 func (documentRow) TableName() string { return "documents" }
 
-func (r documentRow) toDocument() Document {
-	return Document{ID: uuid.MustParse(r.ID), Title: r.Title, ContentType: r.ContentType, SizeBytes: r.SizeBytes,
-		SHA256: r.SHA256, Text: r.BodyText, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC()}
+func (r documentRow) toDocument() (Document, error) {
+	id, err := storedUUID("documents.id", r.ID)
+	if err != nil {
+		return Document{}, err
+	}
+	return Document{ID: id, Title: r.Title, ContentType: r.ContentType, SizeBytes: r.SizeBytes,
+		SHA256: r.SHA256, Text: r.BodyText, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC()}, nil
 }
 
 const documentMeta = "tenant_id, id, title, content_type, size_bytes, sha256, created_by, created_at"
@@ -59,7 +63,7 @@ func (tx *Tx) DocumentBySHA256(sum string) (Document, error) {
 	if err != nil {
 		return Document{}, translate(err)
 	}
-	return row.toDocument(), nil
+	return row.toDocument()
 }
 
 // Document reads one document; withText also loads the extracted text.
@@ -72,7 +76,7 @@ func (tx *Tx) Document(id uuid.UUID, withText bool) (Document, error) {
 	if err := q.Take(&row).Error; err != nil {
 		return Document{}, translate(err)
 	}
-	return row.toDocument(), nil
+	return row.toDocument()
 }
 
 // Documents lists documents in ID (upload) order after the cursor ID, at most
@@ -86,11 +90,7 @@ func (tx *Tx) Documents(after uuid.UUID, limit int) ([]Document, error) {
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list documents: %w", err)
 	}
-	out := make([]Document, len(rows))
-	for i, r := range rows {
-		out[i] = r.toDocument()
-	}
-	return out, nil
+	return convertRows(rows, documentRow.toDocument)
 }
 
 // AllDocuments returns every document of the tenant with its text, in ID
@@ -100,11 +100,7 @@ func (tx *Tx) AllDocuments() ([]Document, error) {
 	if err := tx.db.Where("tenant_id = ?", tx.tenant.String()).Order("id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("all documents: %w", err)
 	}
-	out := make([]Document, len(rows))
-	for i, r := range rows {
-		out[i] = r.toDocument()
-	}
-	return out, nil
+	return convertRows(rows, documentRow.toDocument)
 }
 
 // DeleteDocument removes a document; a missing one is ErrNotFound.

@@ -70,17 +70,27 @@ func (tx *Tx) toEmployeeRow(e Employee) employeeRow {
 	return r
 }
 
-func (r employeeRow) toEmployee() Employee {
-	e := Employee{ID: uuid.MustParse(r.ID), Subject: r.Subject, Name: r.Name, Email: r.Email, RoleSlug: r.RoleSlug,
+func (r employeeRow) toEmployee() (Employee, error) {
+	e := Employee{Subject: r.Subject, Name: r.Name, Email: r.Email, RoleSlug: r.RoleSlug,
 		Team: r.Team, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
-	e.Tier, _ = competency.ParseTier(r.Tier)
+	var err error
+	if e.ID, err = storedUUID("employees.id", r.ID); err != nil {
+		return Employee{}, err
+	}
+	if e.Tier, err = storedTier("employees.tier", r.Tier); err != nil {
+		return Employee{}, err
+	}
 	if r.TargetTier != nil {
-		e.TargetTier, _ = competency.ParseTier(*r.TargetTier)
+		if e.TargetTier, err = storedTier("employees.target_tier", *r.TargetTier); err != nil {
+			return Employee{}, err
+		}
 	}
 	if r.ManagerID != nil {
-		e.ManagerID, _ = uuid.Parse(*r.ManagerID)
+		if e.ManagerID, err = storedUUID("employees.manager_id", *r.ManagerID); err != nil {
+			return Employee{}, err
+		}
 	}
-	return e
+	return e, nil
 }
 
 // employeeBatch is the number of rows per INSERT statement (12 columns: far
@@ -103,7 +113,7 @@ func (tx *Tx) Employee(id uuid.UUID) (Employee, error) {
 	if err := tx.db.Where("tenant_id = ? AND id = ?", tx.tenant.String(), id.String()).Take(&row).Error; err != nil {
 		return Employee{}, translate(err)
 	}
-	return row.toEmployee(), nil
+	return row.toEmployee()
 }
 
 // EmployeeBySubject reads the employee who signs in as subject.
@@ -112,7 +122,7 @@ func (tx *Tx) EmployeeBySubject(subject string) (Employee, error) {
 	if err := tx.db.Where("tenant_id = ? AND subject = ?", tx.tenant.String(), subject).Take(&row).Error; err != nil {
 		return Employee{}, translate(err)
 	}
-	return row.toEmployee(), nil
+	return row.toEmployee()
 }
 
 // EmployeeFilter selects employees for a list. Zero fields select all.
@@ -152,11 +162,7 @@ func (tx *Tx) Employees(f EmployeeFilter) ([]Employee, error) {
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list employees: %w", err)
 	}
-	out := make([]Employee, len(rows))
-	for i, r := range rows {
-		out[i] = r.toEmployee()
-	}
-	return out, nil
+	return convertRows(rows, employeeRow.toEmployee)
 }
 
 // CountEmployees counts the tenant's employees.

@@ -10,7 +10,6 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/cadrehq/cadre/events"
-	"github.com/cadrehq/cadre/tenants"
 )
 
 type outboxRow struct {
@@ -72,7 +71,11 @@ func (o *Outbox) Drain(ctx context.Context, limit int, publish func(ctx context.
 		if err != nil || len(rows) == 0 {
 			return 0, err
 		}
-		done, perr := publish(ctx, toRecords(rows))
+		recs, err := convertRows(rows, outboxRow.toRecord)
+		if err != nil {
+			return 0, fmt.Errorf("drain outbox: %w", err)
+		}
+		done, perr := publish(ctx, recs)
 		if done > 0 {
 			if err := o.s.inPlatform(ctx, func(db *gorm.DB) error { return markPublished(db, rows[:done]) }); err != nil {
 				return 0, err
@@ -89,7 +92,11 @@ func (o *Outbox) Drain(ctx context.Context, limit int, publish func(ctx context.
 		if err != nil || len(rows) == 0 {
 			return err
 		}
-		done, perr = publish(ctx, toRecords(rows))
+		recs, err := convertRows(rows, outboxRow.toRecord)
+		if err != nil {
+			return err
+		}
+		done, perr = publish(ctx, recs)
 		if done == 0 {
 			return nil
 		}
@@ -101,13 +108,12 @@ func (o *Outbox) Drain(ctx context.Context, limit int, publish func(ctx context.
 	return done, perr
 }
 
-func toRecords(rows []outboxRow) []events.OutboxRecord {
-	recs := make([]events.OutboxRecord, len(rows))
-	for i, r := range rows {
-		t, _ := tenants.ParseID(r.TenantID)
-		recs[i] = events.OutboxRecord{ID: r.ID, Tenant: t, Subject: r.Subject, Type: events.Type(r.Type), Payload: r.Payload}
+func (r outboxRow) toRecord() (events.OutboxRecord, error) {
+	t, err := storedTenant("outbox.tenant_id", r.TenantID)
+	if err != nil {
+		return events.OutboxRecord{}, err
 	}
-	return recs
+	return events.OutboxRecord{ID: r.ID, Tenant: t, Subject: r.Subject, Type: events.Type(r.Type), Payload: r.Payload}, nil
 }
 
 // markPublished marks rows published. The tenant.deleted event is the last

@@ -31,7 +31,7 @@ func (overrideRow) TableName() string { return "library_overrides" }
 func (r overrideRow) toRecord() (OverrideRecord, error) {
 	var o library.Override
 	if err := json.Unmarshal([]byte(r.Override), &o); err != nil {
-		return OverrideRecord{}, fmt.Errorf("decode override %q: %w", r.Slug, err)
+		return OverrideRecord{}, corrupt("library_overrides.override of "+r.Slug, err)
 	}
 	o.Slug = r.Slug
 	return OverrideRecord{Override: o, CreatedBy: r.CreatedBy, UpdatedAt: r.UpdatedAt.UTC()}, nil
@@ -115,7 +115,7 @@ func (tx *Tx) LibraryBuildMark() (BuildMark, error) {
 	}
 	m := BuildMark{ContextRevision: row.ContextRevision, Digest: row.Digest, CheckedAt: row.CheckedAt.UTC()}
 	if err := json.Unmarshal([]byte(row.Roles), &m.Roles); err != nil {
-		return BuildMark{}, fmt.Errorf("decode library build mark: %w", err)
+		return BuildMark{}, corrupt("library_builds.roles", err)
 	}
 	return m, nil
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,7 +74,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
 		PrepareStmt:            false,
-		NowFunc:                func() time.Time { return time.Now().UTC() },
+		// The dialect's own error translation (gorm.ErrDuplicatedKey and
+		// friends, with the driver error still wrapped); translate turns
+		// what it leaves into this package's sentinels.
+		TranslateError: true,
+		NowFunc:        func() time.Time { return time.Now().UTC() },
 	}
 	var (
 		db      *gorm.DB
@@ -91,7 +96,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 			return nil, fmt.Errorf("open store: %w", err)
 		}
-		db, err = gorm.Open(sqlite.Open(SQLiteDSN(cfg.DataDir)), gcfg)
+		db, err = gorm.Open(sqliteDialector{sqlite.Open(SQLiteDSN(cfg.DataDir)).(*sqlite.Dialector)}, gcfg)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
@@ -113,6 +118,20 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// sqliteDialector is the SQLite gorm dialector with its error translation
+// keeping the driver's error: the driver's own Translate replaces a unique
+// violation with a bare gorm.ErrDuplicatedKey, while the PostgreSQL one
+// wraps the PgError. Every other method is the driver's.
+type sqliteDialector struct{ *sqlite.Dialector }
+
+// Translate wraps the driver's error in gorm's translation of it.
+func (d sqliteDialector) Translate(err error) error {
+	if t := d.Dialector.Translate(err); t != err {
+		return fmt.Errorf("%w: %w", t, err)
+	}
+	return err
 }
 
 // IsPostgresURL reports whether url selects PostgreSQL.
@@ -178,7 +197,10 @@ func (tx *Tx) scopeID() string { return tx.scope }
 // InTenant runs fn in one transaction scoped to tenant: on PostgreSQL the
 // transaction starts with set_config('app.tenant_id', tenant, true), so
 // row-level security sees only that tenant's rows, and every query in this
-// package also filters by tenant_id. fn's error rolls everything back.
+// package also filters by tenant_id. fn's error rolls everything back. A
+// transaction that loses a deadlock or a serialization conflict is rolled
+// back and fn runs again (see inScope), so fn must be safe to re-run: it
+// writes only through tx and keeps nothing from a failed run.
 func (s *Store) InTenant(ctx context.Context, tenant tenants.ID, fn func(tx *Tx) error) error {
 	if tenant.IsZero() {
 		return fmt.Errorf("tenant transaction: %w", ErrNoTenant)
@@ -201,9 +223,40 @@ func (s *Store) InTenantSnapshot(ctx context.Context, tenant tenants.ID, fn func
 	return s.inScope(ctx, tenant.String(), opts, fn)
 }
 
+// Retries of a transaction that lost to a concurrent one (ErrRetry): at
+// most retryAttempts re-runs, each after a random wait of up to
+// retryBackoff doubled per attempt, so two losers do not meet again in
+// step.
+const (
+	retryAttempts = 4
+	retryBackoff  = 5 * time.Millisecond
+)
+
 // inScope runs fn in a transaction scoped to the tenant_id scope (a tenant,
-// or the nil UUID for platform idempotency keys).
+// or the nil UUID for platform idempotency keys). When the transaction
+// loses a deadlock or a serialization conflict (ErrRetry), inScope rolls it
+// back and runs fn again in a new transaction, a few times, before it
+// returns ErrRetry. Every function passed to InTenant must therefore be
+// safe to run more than once: it writes only through its Tx (whose writes
+// the rollback undoes) and keeps nothing from a failed run.
 func (s *Store) inScope(ctx context.Context, scope string, opts *sql.TxOptions, fn func(tx *Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		err := s.runScope(ctx, scope, opts, fn)
+		if attempt == retryAttempts || !errors.Is(err, ErrRetry) || ctx.Err() != nil {
+			return err
+		}
+		wait := time.NewTimer(rand.N(retryBackoff << attempt))
+		select {
+		case <-ctx.Done():
+			wait.Stop()
+			return err
+		case <-wait.C:
+		}
+	}
+}
+
+// runScope is one run of inScope: one transaction, its error translated.
+func (s *Store) runScope(ctx context.Context, scope string, opts *sql.TxOptions, fn func(tx *Tx) error) error {
 	tenant, _ := tenants.ParseID(scope)
 	var emitted int
 	err := s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
@@ -241,35 +294,4 @@ func (s *Store) inPlatform(ctx context.Context, fn func(db *gorm.DB) error) erro
 		return fn(gtx)
 	})
 	return translate(err)
-}
-
-// Sentinel errors returned by the store.
-var (
-	// ErrNotFound: no such row in this tenant (another tenant's row is not found either).
-	ErrNotFound = errors.New("store: not found")
-	// ErrConflict: a uniqueness or version conflict.
-	ErrConflict = errors.New("store: conflict")
-	// ErrNoTenant: a tenant-scoped operation without a tenant.
-	ErrNoTenant = errors.New("store: no tenant in scope")
-)
-
-func translate(err error) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return ErrNotFound
-	}
-	if errors.Is(err, gorm.ErrDuplicatedKey) || isUniqueViolation(err) {
-		return fmt.Errorf("%w: %v", ErrConflict, err)
-	}
-	if unavailable(err) && !errors.Is(err, ErrUnavailable) {
-		return fmt.Errorf("%w: %w", ErrUnavailable, err)
-	}
-	return err
-}
-
-func isUniqueViolation(err error) bool {
-	msg := err.Error()
-	return strings.Contains(msg, "SQLSTATE 23505") || strings.Contains(msg, "UNIQUE constraint failed")
 }

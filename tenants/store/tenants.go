@@ -32,9 +32,12 @@ type tenantRow struct {
 
 func (tenantRow) TableName() string { return "tenants" }
 
-func (r tenantRow) toTenant() Tenant {
-	id, _ := tenants.ParseID(r.ID)
-	return Tenant{ID: id, Name: r.Name, Slug: r.Slug, Industry: r.Industry, ContextRevision: r.ContextRevision, CreatedAt: r.CreatedAt.UTC()}
+func (r tenantRow) toTenant() (Tenant, error) {
+	id, err := storedTenant("tenants.id", r.ID)
+	if err != nil {
+		return Tenant{}, err
+	}
+	return Tenant{ID: id, Name: r.Name, Slug: r.Slug, Industry: r.Industry, ContextRevision: r.ContextRevision, CreatedAt: r.CreatedAt.UTC()}, nil
 }
 
 // CreateTenant inserts a tenant and runs fn (its first events and audit
@@ -53,25 +56,22 @@ func (s *Store) CreateTenant(ctx context.Context, t Tenant, fn func(tx *Tx) erro
 	})
 }
 
-// ListTenants lists tenants in ID (creation) order after the cursor ID, at
-// most limit of them. It is a platform operation.
-func (s *Store) ListTenants(ctx context.Context, after string, limit int) ([]Tenant, error) {
+// ListTenants lists tenants in ID (creation) order after the cursor ID (the
+// zero ID: from the start), at most limit of them. It is a platform
+// operation.
+func (s *Store) ListTenants(ctx context.Context, after tenants.ID, limit int) ([]Tenant, error) {
 	var rows []tenantRow
 	err := s.inPlatform(ctx, func(db *gorm.DB) error {
 		q := db.Order("id").Limit(limit)
-		if after != "" {
-			q = q.Where("id > ?", after)
+		if !after.IsZero() {
+			q = q.Where("id > ?", after.String())
 		}
 		return q.Find(&rows).Error
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list tenants: %w", err)
 	}
-	out := make([]Tenant, len(rows))
-	for i, r := range rows {
-		out[i] = r.toTenant()
-	}
-	return out, nil
+	return convertRows(rows, tenantRow.toTenant)
 }
 
 // tenantTables lists every table holding tenant rows, children first. The
@@ -121,7 +121,7 @@ func (tx *Tx) LoadTenant() (Tenant, error) {
 	if err := tx.db.Where("id = ?", tx.tenant.String()).Take(&row).Error; err != nil {
 		return Tenant{}, translate(err)
 	}
-	return row.toTenant(), nil
+	return row.toTenant()
 }
 
 // BumpContextRevision increments the tenant's context revision (every change
