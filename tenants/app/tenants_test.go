@@ -19,7 +19,7 @@ var platform = tenants.Principal{Subject: "operator@example.com", Roles: []tenan
 // tenantIDs lists every tenant's id.
 func (f *fixture) tenantIDs(t *testing.T) []string {
 	t.Helper()
-	list, err := f.db.Store.ListTenants(t.Context(), "", 1000)
+	list, err := f.db.Store.ListTenants(t.Context(), tenants.ID{}, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
