@@ -74,9 +74,13 @@ func (a *App) ReviewAssessment(ctx context.Context, p tenants.Principal, id uuid
 			return err
 		}
 		in := store.Review{AssessmentID: id, Reviewer: p.Subject, Ratings: rs, SubmittedAt: a.now().UTC().Truncate(time.Microsecond)}
-		if cur, err := tx.Review(id); err == nil && cur.SameContent(in) {
+		cur, err := tx.Review(id)
+		switch {
+		case err == nil && cur.SameContent(in):
 			out = cur
 			return nil // the same review again: nothing to write
+		case err != nil && !errors.Is(err, store.ErrNotFound):
+			return err
 		}
 		if out, err = tx.PutReview(in); err != nil {
 			return err
