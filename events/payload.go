@@ -25,6 +25,7 @@ var payloadFactories = map[Type]func() Payload{
 	TypeEmployeeDeleted:     func() Payload { return &EmployeeDeleted{} },
 	TypeAssessmentSubmitted: func() Payload { return &AssessmentSubmitted{} },
 	TypeAssessmentScored:    func() Payload { return &AssessmentScored{} },
+	TypeAssessmentReviewed:  func() Payload { return &AssessmentReviewed{} },
 	TypePlanUpdated:         func() Payload { return &PlanUpdated{} },
 }
 

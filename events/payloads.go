@@ -120,6 +120,25 @@ type CompetencyResult struct {
 	Confidence     float64 `json:"confidence"`
 }
 
+// AssessmentReviewed is the data of cadre.assessment.reviewed: a manager
+// (or an admin) rated the employee per competency once the assessment was
+// scored. It carries the levels only: the reviewer's comments are free
+// text, which events never carry.
+type AssessmentReviewed struct {
+	AssessmentID string `json:"assessment_id"`
+	EmployeeID   string `json:"employee_id"`
+	// Reviewer is the token subject of who reviewed.
+	Reviewer string         `json:"reviewer"`
+	Ratings  []ReviewRating `json:"ratings"`
+}
+
+// ReviewRating is the level a reviewer gave one competency in
+// AssessmentReviewed.
+type ReviewRating struct {
+	CompetencySlug string `json:"competency_slug"`
+	Level          int    `json:"level"`
+}
+
 // PlanUpdated is the data of cadre.plan.updated: a new version of an
 // employee's development plan, or an item of the current version updated by
 // the employee (Cause PlanCauseItem, same Version); Items counts its items,
@@ -199,6 +218,9 @@ func (AssessmentSubmitted) EventType() Type { return TypeAssessmentSubmitted }
 
 // EventType implements Payload.
 func (AssessmentScored) EventType() Type { return TypeAssessmentScored }
+
+// EventType implements Payload.
+func (AssessmentReviewed) EventType() Type { return TypeAssessmentReviewed }
 
 // EventType implements Payload.
 func (PlanUpdated) EventType() Type { return TypePlanUpdated }

@@ -36,6 +36,9 @@ var samplePayloads = []events.Payload{
 	events.AssessmentScored{AssessmentID: "0198f3a2-1c4e-7c3a-9b1e-2f6d8a4c5e80", EmployeeID: "0198f3a2-1c4e-7c3a-9b1e-2f6d8a4c5e7c", LibraryVersion: 2, Tier: "mid", Results: []events.CompetencyResult{
 		{CompetencySlug: "problem-solving", Score: 3.4, Level: 3, RequiredLevel: 3, Gap: 0, Confidence: 0.8},
 	}},
+	events.AssessmentReviewed{AssessmentID: "0198f3a2-1c4e-7c3a-9b1e-2f6d8a4c5e80", EmployeeID: "0198f3a2-1c4e-7c3a-9b1e-2f6d8a4c5e7c", Reviewer: "manager@example.com", Ratings: []events.ReviewRating{
+		{CompetencySlug: "problem-solving", Level: 4},
+	}},
 	events.PlanUpdated{EmployeeID: "0198f3a2-1c4e-7c3a-9b1e-2f6d8a4c5e7c", Version: 4, TargetTier: "senior", LibraryVersion: 2, AssessmentID: "0198f3a2-1c4e-7c3a-9b1e-2f6d8a4c5e80", Items: 5, Open: 3},
 }
 

@@ -23,6 +23,7 @@ const (
 	TypeEmployeeDeleted     Type = "cadre.employee.deleted"
 	TypeAssessmentSubmitted Type = "cadre.assessment.submitted"
 	TypeAssessmentScored    Type = "cadre.assessment.scored"
+	TypeAssessmentReviewed  Type = "cadre.assessment.reviewed"
 	TypePlanUpdated         Type = "cadre.plan.updated"
 )
 
@@ -37,7 +38,7 @@ func Types() []Type {
 		TypeValuesUpdated,
 		TypeLibraryChanged, TypeLibraryRebuilt,
 		TypeEmployeeCreated, TypeEmployeeUpdated, TypeEmployeeDeleted,
-		TypeAssessmentSubmitted, TypeAssessmentScored,
+		TypeAssessmentSubmitted, TypeAssessmentScored, TypeAssessmentReviewed,
 		TypePlanUpdated,
 	}
 }

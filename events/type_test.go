@@ -44,7 +44,7 @@ func TestParseType(t *testing.T) {
 
 func TestTypesAreKnownWithPayloads(t *testing.T) {
 	t.Parallel()
-	if got, want := len(events.Types()), 13; got != want {
+	if got, want := len(events.Types()), 14; got != want {
 		t.Errorf("len(Types()) = %d, want %d", got, want)
 	}
 	for _, typ := range events.Types() {

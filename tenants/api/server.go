@@ -169,6 +169,7 @@ func (s *Server) registerOps() {
 	s.registerEmployees()
 	s.registerMe()
 	s.registerAssessments()
+	s.registerReviews()
 	s.registerPlans()
 	s.registerAnalytics()
 	s.registerStream()
