@@ -2,6 +2,7 @@ package workers_test
 
 import (
 	"context"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,8 +21,14 @@ import (
 
 // countingScorer counts the calls to the scorer it wraps.
 type countingScorer struct {
-	inner assessment.Scorer
-	calls atomic.Int64
+	inner   *assessment.LexicalScorer
+	calls   atomic.Int64
+	reviews atomic.Int64
+}
+
+func (c *countingScorer) ScoreWithReview(a assessment.Assessment, rs []assessment.Response, r assessment.Review) (assessment.Result, error) {
+	c.reviews.Add(1)
+	return c.inner.ScoreWithReview(a, rs, r)
 }
 
 func (c *countingScorer) Score(a assessment.Assessment, rs []assessment.Response) (assessment.Result, error) {
@@ -177,6 +184,100 @@ func TestScoringWorkerScoresOnce(t *testing.T) {
 		})
 		if err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// TestScoringWorkerFollowsReview: a manager's review of a scored assessment
+// is fused into its results (on the assessment and its rows) and announced
+// with a second assessment.scored; the review of another tenant's
+// assessment, or of one not scored, changes nothing.
+func TestScoringWorkerFollowsReview(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db storetest.DB) {
+		r := newRig(t, db)
+		s := db.Store
+		a := submittedAssessment(t, s, r.a)
+		scorer := &countingScorer{inner: assessment.DefaultScorer}
+		r.run(t, workers.Scoring(scorer))
+		r.publishSubmitted(t, r.a, a)
+		r.waitSettled(t, workers.ScoringWorkerName)
+
+		var before store.Assessment
+		err := s.InTenant(context.Background(), r.a, func(tx *store.Tx) (err error) {
+			before, err = tx.Assessment(a.ID)
+			return err
+		})
+		if err != nil || before.Results == nil {
+			t.Fatalf("scored assessment: %v", err)
+		}
+		// The manager rates every competency 5, far above the evidence.
+		var ratings []store.ReviewRating
+		var payload []events.ReviewRating
+		for _, c := range before.Results.Competencies {
+			ratings = append(ratings, store.ReviewRating{CompetencySlug: c.CompetencySlug, Level: 5, Comment: "Strong this year."})
+			payload = append(payload, events.ReviewRating{CompetencySlug: c.CompetencySlug, Level: 5})
+		}
+		err = s.InTenant(context.Background(), r.a, func(tx *store.Tx) error {
+			_, err := tx.PutReview(store.Review{AssessmentID: a.ID, Reviewer: "boss", Ratings: ratings, SubmittedAt: time.Now()})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reviewed := events.AssessmentReviewed{AssessmentID: a.ID.String(), EmployeeID: a.EmployeeID.String(), Reviewer: "boss", Ratings: payload}
+		for _, tenant := range []tenants.ID{r.b, r.a} { // B's event names A's assessment: nothing
+			ev, err := events.New(tenant, events.TypeAssessmentReviewed, a.ID.String(), reviewed, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := r.bus.PublishEvent(t.Context(), ev); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r.waitSettled(t, workers.ScoringWorkerName)
+		if n := scorer.reviews.Load(); n != 1 {
+			t.Fatalf("reviewed scorings: got %d, want 1", n)
+		}
+
+		var after store.Assessment
+		var rows []store.CompetencyResult
+		err = s.InTenant(context.Background(), r.a, func(tx *store.Tx) (err error) {
+			if after, err = tx.Assessment(a.ID); err != nil {
+				return err
+			}
+			rows, err = tx.ResultsOf(a.ID)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := assessment.DefaultScorer.ScoreWithReview(after.Domain(0), after.Responses, store.Review{Ratings: ratings}.AssessmentReview())
+		if err != nil {
+			t.Fatal(err)
+		}
+		raised, calibrate := 0, 0
+		for i, c := range want.Competencies {
+			got := after.Results.Competencies[i]
+			if got.Level != c.Level || got.Score != c.Score {
+				t.Errorf("%s: stored level %d score %.2f, want %d %.2f", c.CompetencySlug, got.Level, got.Score, c.Level, c.Score)
+			}
+			for _, row := range rows {
+				if row.CompetencySlug == c.CompetencySlug && (row.Level != c.Level || row.Score != c.Score) {
+					t.Errorf("%s: result row level %d score %.2f, want %d %.2f", c.CompetencySlug, row.Level, row.Score, c.Level, c.Score)
+				}
+			}
+			if c.Score > before.Results.Competencies[i].Score {
+				raised++
+			}
+			if slices.Contains(c.Flags, assessment.FlagCalibrate) {
+				calibrate++
+			}
+		}
+		if raised == 0 || calibrate == 0 {
+			t.Errorf("a review of 5 everywhere raised %d scores and flagged %d for calibration, want some of each", raised, calibrate)
+		}
+		if !after.ScoredAt.Equal(*before.ScoredAt) {
+			t.Errorf("scored_at moved from %v to %v", before.ScoredAt, after.ScoredAt)
 		}
 	})
 }

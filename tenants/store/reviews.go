@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/cadrehq/cadre/domain/assessment"
 	"github.com/cadrehq/cadre/domain/competency"
 )
 
@@ -126,4 +127,42 @@ func (tx *Tx) PutReview(r Review) (Review, error) {
 		return Review{}, fmt.Errorf("put review: %w", translate(err))
 	}
 	return tx.Review(r.AssessmentID)
+}
+
+// ReviseResults replaces the results of a scored assessment with res (the
+// same competencies, fused with a manager's review), on the assessment and
+// on its result rows. The scoring time stays: a reviewed assessment does not
+// become more recent than one scored after it.
+func (tx *Tx) ReviseResults(id uuid.UUID, res assessment.Result, at time.Time) error {
+	b, err := json.Marshal(res)
+	if err != nil {
+		return fmt.Errorf("revise results: %w", err)
+	}
+	upd := tx.db.Model(&assessmentRow{}).
+		Where("tenant_id = ? AND id = ? AND status = ?", tx.tenant.String(), id.String(), string(AssessmentScored)).
+		Updates(map[string]any{"results": string(b), "updated_at": at.UTC()})
+	if upd.Error != nil {
+		return fmt.Errorf("revise results: %w", upd.Error)
+	}
+	if upd.RowsAffected != 1 {
+		return fmt.Errorf("revise results: %w: assessment %s is not scored", ErrConflict, id)
+	}
+	for _, c := range res.Competencies {
+		upd := tx.db.Model(&resultRow{}).
+			Where("tenant_id = ? AND assessment_id = ? AND competency_slug = ?", tx.tenant.String(), id.String(), c.CompetencySlug).
+			Updates(map[string]any{"score": c.Score, "level": int(c.Level), "required_level": int(c.RequiredLevel), "gap": c.Gap, "confidence": c.Confidence})
+		if upd.Error != nil {
+			return fmt.Errorf("revise results: %w", upd.Error)
+		}
+	}
+	return nil
+}
+
+// AssessmentReview is r as the scorer takes it.
+func (r Review) AssessmentReview() assessment.Review {
+	out := assessment.Review{Ratings: make(map[string]assessment.ManagerRating, len(r.Ratings))}
+	for _, rt := range r.Ratings {
+		out.Ratings[rt.CompetencySlug] = assessment.ManagerRating{Level: rt.Level, Comment: rt.Comment}
+	}
+	return out
 }
