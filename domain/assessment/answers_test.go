@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cadrehq/cadre/domain/analytics"
 	"github.com/cadrehq/cadre/domain/assessment"
 	"github.com/cadrehq/cadre/domain/catalog"
 	"github.com/cadrehq/cadre/domain/competency"
@@ -166,7 +167,7 @@ func TestLabelledCorpusIsWellFormed(t *testing.T) {
 
 	// Level must not be readable from length: short expert answers and
 	// long basic ones are in the corpus on purpose.
-	rho := spearman(lengths, levels)
+	rho := analytics.Spearman(lengths, levels)
 	t.Logf("length (words) vs level Spearman rho = %.3f over %d answers", rho, len(lengths))
 	if rho < minLengthRho || rho > maxLengthRho {
 		t.Errorf("length vs level Spearman rho = %.3f, want within [%.1f, %.1f]", rho, minLengthRho, maxLengthRho)
@@ -221,7 +222,7 @@ func corpusRho(t *testing.T, half string) (text, fused float64, n int) {
 		gotText = append(gotText, float64(res.Evidence[0].MatchedLevel))
 		gotFused = append(gotFused, float64(fc.Level))
 	}
-	return spearman(label, gotText), spearman(label, gotFused), len(label)
+	return analytics.Spearman(label, gotText), analytics.Spearman(label, gotFused), len(label)
 }
 
 // closestEffectiveness returns the option of a scenario item whose keyed

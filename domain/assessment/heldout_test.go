@@ -2,6 +2,8 @@ package assessment_test
 
 import (
 	"testing"
+
+	"github.com/cadrehq/cadre/domain/analytics"
 )
 
 // heldOutAnswers are labelled open-text answers written after the scorer
@@ -68,7 +70,7 @@ func TestScoreHeldOutAnswersCorrelate(t *testing.T) {
 		}
 		t.Logf("%2d %-34s label %d got level %d score %.2f conf %.2f flags %v", i, la.slug, la.level, c.Level, c.Score, c.Confidence, c.Flags)
 	}
-	rho := spearman(got, want)
+	rho := analytics.Spearman(got, want)
 	t.Logf("held-out Spearman rho = %.3f over %d answers; exact %d, within one level %d", rho, len(got), exact, within1)
 	// The target of the issue is 0.7; this floor catches a regression
 	// without pretending the held-out figure is as high as the development

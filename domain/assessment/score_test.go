@@ -3,6 +3,7 @@ package assessment_test
 import (
 	"testing"
 
+	"github.com/cadrehq/cadre/domain/analytics"
 	"github.com/cadrehq/cadre/domain/assessment"
 	"github.com/cadrehq/cadre/domain/competency"
 )
@@ -62,7 +63,7 @@ func TestScoreLabelledAnswersCorrelate(t *testing.T) {
 		}
 		t.Logf("%2d %-32s label %d got level %d score %.2f conf %.2f flags %v excerpt %q", i, la.slug, la.level, c.Level, c.Score, c.Confidence, c.Flags, c.Evidence[0].Excerpt)
 	}
-	rho := spearman(got, want)
+	rho := analytics.Spearman(got, want)
 	t.Logf("Spearman rho = %.3f over %d labelled answers; exact %d, within one level %d", rho, len(got), exact, within1)
 	// This small set was written to the old lexical scorer's descriptors
 	// and markers (many answers echo the descriptors' words); the

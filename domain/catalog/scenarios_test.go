@@ -12,6 +12,7 @@ import (
 	"testing/fstest"
 	"unicode"
 
+	"github.com/cadrehq/cadre/domain/analytics"
 	"github.com/cadrehq/cadre/domain/catalog"
 	"github.com/cadrehq/cadre/domain/competency"
 )
@@ -251,7 +252,7 @@ func TestScenarioKeysAreNotPredictedBySurface(t *testing.T) {
 		name string
 		xs   []float64
 	}{{"length in words", lengths}, {"seniority words", seniority}, {"scope words", scope}} {
-		rho := spearman(f.xs, keys)
+		rho := analytics.Spearman(f.xs, keys)
 		t.Logf("Spearman ρ(%s, key) = %.3f over %d options", f.name, rho, len(keys))
 		if math.Abs(rho) > maxAbsSpearman {
 			t.Errorf("Spearman ρ(%s, key) = %.3f, want |ρ| ≤ %.1f", f.name, rho, maxAbsSpearman)
@@ -272,64 +273,11 @@ func TestSpearman(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := spearman(tc.x, tc.y); math.Abs(got-tc.want) > 0.001 {
-				t.Errorf("spearman() = %.3f, want %.3f", got, tc.want)
+			if got := analytics.Spearman(tc.x, tc.y); math.Abs(got-tc.want) > 0.001 {
+				t.Errorf("analytics.Spearman() = %.3f, want %.3f", got, tc.want)
 			}
 		})
 	}
-}
-
-// spearman returns Spearman's rank correlation of x and y, with tied values
-// given their average rank; a constant series correlates with nothing (0).
-func spearman(x, y []float64) float64 {
-	rx, ry := ranks(x), ranks(y)
-	n := float64(len(x))
-	var mx, my float64
-	for i := range rx {
-		mx += rx[i] / n
-		my += ry[i] / n
-	}
-	var sxy, sxx, syy float64
-	for i := range rx {
-		dx, dy := rx[i]-mx, ry[i]-my
-		sxy += dx * dy
-		sxx += dx * dx
-		syy += dy * dy
-	}
-	if sxx == 0 || syy == 0 {
-		return 0
-	}
-	return sxy / math.Sqrt(sxx*syy)
-}
-
-// ranks returns the 1-based ranks of xs, ties averaged.
-func ranks(xs []float64) []float64 {
-	idx := make([]int, len(xs))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortStableFunc(idx, func(a, b int) int {
-		switch {
-		case xs[a] < xs[b]:
-			return -1
-		case xs[a] > xs[b]:
-			return 1
-		}
-		return 0
-	})
-	r := make([]float64, len(xs))
-	for i := 0; i < len(idx); {
-		j := i
-		for j < len(idx) && xs[idx[j]] == xs[idx[i]] {
-			j++
-		}
-		avg := float64(i+j+1) / 2 // mean of ranks i+1 .. j
-		for k := i; k < j; k++ {
-			r[idx[k]] = avg
-		}
-		i = j
-	}
-	return r
 }
 
 // validScenarioFile is a minimal scenarios file for one competency, for the
