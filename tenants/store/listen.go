@@ -6,25 +6,27 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/cadrehq/cadre/internal/backoff"
 )
 
 // ListenOutbox LISTENs on PostgreSQL for the outbox trigger's notifications
 // and calls wake for each, so that a relay in any process publishes a
 // commit at once; it reconnects after errors and returns when ctx is done.
 func ListenOutbox(ctx context.Context, url string, wake func(), log *slog.Logger) {
-	backoff := 100 * time.Millisecond
+	retry := backoff.Exponential{Min: 100 * time.Millisecond, Max: 10 * time.Second}
 	for ctx.Err() == nil {
 		err := listenOnce(ctx, url, wake)
 		if ctx.Err() != nil {
 			return
 		}
-		log.WarnContext(ctx, "outbox listen failed", "err", err, "retry_in", backoff)
+		wait := retry.Next()
+		log.WarnContext(ctx, "outbox listen failed", "err", err, "retry_in", wait)
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(backoff):
+		case <-time.After(wait):
 		}
-		backoff = min(2*backoff, 10*time.Second)
 	}
 }
 
