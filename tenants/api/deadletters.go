@@ -98,6 +98,9 @@ func (s *Server) replayDeadLetter(ctx context.Context, in *DeadLetterIDInput) (*
 	if err != nil {
 		return nil, err
 	}
+	if err := s.app.AuthorizeReplay(p); err != nil {
+		return nil, s.fail(ctx, "replay dead letter", err) // the role before the id, as every route
+	}
 	id, err := parseUUID(in.ID)
 	if err != nil {
 		return nil, err

@@ -237,6 +237,9 @@ func (s *Server) patchMyPlanItem(ctx context.Context, in *PatchPlanItemInput) (*
 	if err != nil {
 		return nil, err
 	}
+	if err := s.app.AuthorizePlans(p); err != nil {
+		return nil, s.fail(ctx, "update plan item", err) // the role before the id, as every route
+	}
 	itemID, err := parseUUID(in.ID)
 	if err != nil {
 		return nil, err

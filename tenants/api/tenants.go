@@ -125,6 +125,9 @@ func (s *Server) deleteTenant(ctx context.Context, in *TenantIDInput) (*DeleteTe
 	if err != nil {
 		return nil, err
 	}
+	if err := s.app.AuthorizeTenants(p); err != nil {
+		return nil, s.fail(ctx, "delete tenant", err) // the role before the id, as every route
+	}
 	id, err := tenants.ParseID(in.ID)
 	if err != nil {
 		return nil, problem(http.StatusNotFound, "", "not found")

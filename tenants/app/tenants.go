@@ -104,3 +104,8 @@ func (a *App) DeleteTenant(ctx context.Context, p tenants.Principal, id tenants.
 	}
 	return err
 }
+
+// AuthorizeTenants checks that p may create or delete tenants (the platform
+// operator), for adapters that check the role before they parse the
+// request.
+func (a *App) AuthorizeTenants(p tenants.Principal) error { return authorizePlatform(p) }
