@@ -119,7 +119,7 @@ func runDemo(ctx context.Context, o demoOptions, out io.Writer) error {
 		return err
 	}
 	defer func() { stopStream(); waitStream() }()
-	w := &demoWatch{ch: ch, scored: map[string]bool{}, plans: map[string]events.PlanUpdated{}}
+	w := &demoWatch{ch: ch, scored: map[string]int{}, plans: map[string]events.PlanUpdated{}}
 
 	// 2. Its context: values, documents, people.
 	if err := c.json(ctx, "PUT", "/v1/values", admin, map[string]any{"values": demoValues}, nil, http.StatusOK); err != nil {
@@ -208,7 +208,7 @@ func runDemo(ctx context.Context, o demoOptions, out io.Writer) error {
 	}
 	err = w.until(ctx, "the scores", func() (bool, error) {
 		for _, id := range assessmentOf {
-			if !w.scored[id] {
+			if w.scored[id] == 0 {
 				return false, nil
 			}
 		}
@@ -219,10 +219,25 @@ func runDemo(ctx context.Context, o demoOptions, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "  %d assessments answered and scored after %.1fs\n", len(assessmentOf), time.Since(start).Seconds())
 
-	// 5. The plan of a DevOps engineer who answered weakly, rebuilt from
-	// their results; and the analytics of everyone.
-	showcase := demoPeople[3] // Sam Carter, DevOps Engineer, mid
+	// 5. Sam's manager reviews Sam's assessment, rating every competency
+	// higher than Sam's answers show; the scorer fuses the review in and
+	// flags the gap for a calibration conversation.
+	showcase := demoPeople[3] // Sam Carter, DevOps Engineer, mid, answers weakly
 	sid := employeeID[showcase.subject]
+	said := assessmentOf[showcase.subject]
+	result, err := c.review(ctx, tok, showcase, said, 4)
+	if err != nil {
+		return fmt.Errorf("review of %s: %w", showcase.name, err)
+	}
+	if err := w.until(ctx, "the reviewed result", func() (bool, error) { return w.scored[said] >= 2, nil }); err != nil {
+		return err
+	}
+	if err := c.json(ctx, "GET", "/v1/assessments/"+said, admin, nil, &result, http.StatusOK); err != nil {
+		return err
+	}
+
+	// 6. The plan of that engineer, rebuilt from the reviewed results; and
+	// the analytics of everyone.
 	err = w.until(ctx, "the plan of "+showcase.name, func() (bool, error) {
 		return w.plans[sid].AssessmentID == assessmentOf[showcase.subject], nil
 	})
@@ -262,6 +277,7 @@ func runDemo(ctx context.Context, o demoOptions, out io.Writer) error {
 	for _, comp := range lib.Competencies {
 		names[comp.Slug] = comp.Name
 	}
+	printResult(out, showcase, result, names)
 	printPlan(out, showcase, pl, names)
 	printHeatmap(out, heat, names)
 	fmt.Fprintf(out, "\nDone in %.1fs. Explore it: GET %s/v1/library, /v1/analytics/heatmap?by=role, /v1/events/stream (tenant %s).\n",

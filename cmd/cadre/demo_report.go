@@ -10,6 +10,32 @@ import (
 
 // The shapes the demo reads (the fields it prints).
 type (
+	demoResult struct {
+		Results []struct {
+			CompetencySlug string   `json:"competency_slug"`
+			Score          float64  `json:"score"`
+			Level          int      `json:"level"`
+			RequiredLevel  int      `json:"required_level"`
+			Confidence     float64  `json:"confidence"`
+			EvidenceLevel  float64  `json:"evidence_level"`
+			Flags          []string `json:"flags"`
+			Evidence       []struct {
+				Kind      string  `json:"kind"`
+				Excerpt   string  `json:"excerpt"`
+				ItemScore float64 `json:"item_score"`
+				Elements  []struct {
+					Kind string `json:"kind"`
+					Text string `json:"text"`
+				} `json:"elements"`
+			} `json:"evidence"`
+			Calibration *struct {
+				Manager  int      `json:"manager"`
+				Self     int      `json:"self"`
+				Evidence float64  `json:"evidence"`
+				Reasons  []string `json:"reasons"`
+			} `json:"calibration"`
+		} `json:"results"`
+	}
 	demoLibrary struct {
 		Version      int              `json:"version"`
 		Competencies []demoCompetency `json:"competencies"`
@@ -186,6 +212,45 @@ func printFramework(out io.Writer, fw demoFramework, titles map[string]string) {
 	fmt.Fprintln(out, "\nadjustments to the catalog levels:")
 	for _, a := range adjustments {
 		fmt.Fprintln(out, a)
+	}
+}
+
+// printResult prints one competency of p's reviewed assessment, the first
+// one flagged for calibration if any: its level, the evidence of every item
+// and the calibration note.
+func printResult(out io.Writer, p demoPerson, a demoResult, names map[string]string) {
+	if len(a.Results) == 0 {
+		return
+	}
+	r := a.Results[0]
+	for _, x := range a.Results {
+		if x.Calibration != nil {
+			r = x
+			break
+		}
+	}
+	name := names[r.CompetencySlug]
+	if name == "" {
+		name = r.CompetencySlug
+	}
+	fmt.Fprintf(out, "\n## Assessment of %s, reviewed by their manager: %s\n\n", p.name, name)
+	fmt.Fprintf(out, "level %d (required %d), score %.2f, confidence %.2f; the scenarios and the answer alone support %.1f; flags: %s\n\n",
+		r.Level, r.RequiredLevel, r.Score, r.Confidence, r.EvidenceLevel, strings.Join(r.Flags, ", "))
+	fmt.Fprintln(out, "| item | score | evidence |")
+	fmt.Fprintln(out, "| --- | --- | --- |")
+	for _, ev := range r.Evidence {
+		what := ev.Excerpt
+		if len(ev.Elements) > 0 {
+			parts := make([]string, 0, len(ev.Elements))
+			for _, el := range ev.Elements {
+				parts = append(parts, el.Kind+" “"+el.Text+"”")
+			}
+			what = strings.Join(parts, "; ")
+		}
+		fmt.Fprintf(out, "| %s | %.1f | %s |\n", ev.Kind, ev.ItemScore, clip(what, 90))
+	}
+	if c := r.Calibration; c != nil {
+		fmt.Fprintf(out, "\ncalibration: manager %d, self %d, evidence %.1f (%s): worth a conversation\n", c.Manager, c.Self, c.Evidence, strings.Join(c.Reasons, ", "))
 	}
 }
 

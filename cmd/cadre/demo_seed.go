@@ -184,3 +184,23 @@ func (c *demoClient) takeAssessment(ctx context.Context, tok func(string, ...ten
 	}
 	return a.ID, nil
 }
+
+// review has p's manager rate every competency of p's scored assessment id
+// at level, and returns the assessment as it then stands.
+func (c *demoClient) review(ctx context.Context, tok func(string, ...tenants.Role) (string, error), p demoPerson, id string, level int) (demoResult, error) {
+	var a demoResult
+	admin, err := tok(p.manager, tenants.RoleManager)
+	if err != nil {
+		return a, err
+	}
+	if err := c.json(ctx, "GET", "/v1/assessments/"+id, admin, nil, &a, http.StatusOK); err != nil {
+		return a, err
+	}
+	ratings := make([]map[string]any, 0, len(a.Results))
+	for _, r := range a.Results {
+		ratings = append(ratings, map[string]any{"competency_slug": r.CompetencySlug, "level": level,
+			"comment": "Handled the last two incidents well; let's talk about the gap the assessment shows."})
+	}
+	err = c.json(ctx, "PUT", "/v1/assessments/"+id+"/review", admin, map[string]any{"ratings": ratings}, nil, http.StatusOK)
+	return a, err
+}

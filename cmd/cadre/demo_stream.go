@@ -80,7 +80,7 @@ func (c *demoClient) stream(ctx context.Context, token, types string) (<-chan de
 type demoWatch struct {
 	ch       <-chan demoEvent
 	rebuilds int                           // library.rebuilt events seen
-	scored   map[string]bool               // assessment ids
+	scored   map[string]int                // assessment.scored events per assessment id
 	plans    map[string]events.PlanUpdated // the latest plan.updated per employee
 }
 
@@ -91,7 +91,7 @@ func (w *demoWatch) apply(ev demoEvent) {
 	case events.TypeAssessmentScored:
 		var p events.AssessmentScored
 		if json.Unmarshal(ev.data, &p) == nil {
-			w.scored[p.AssessmentID] = true
+			w.scored[p.AssessmentID]++
 		}
 	case events.TypePlanUpdated:
 		var p events.PlanUpdated

@@ -59,19 +59,43 @@ type EvidenceBody struct {
 	Weight       float64     `json:"weight"`
 	MatchedLevel int         `json:"matched_level,omitempty"`
 	Matches      []MatchBody `json:"matches,omitempty"`
-	Flags        []string    `json:"flags,omitempty"`
+	// Elements are the behavioural elements found in an open-text answer
+	// (situation, action, result, scope, specific), with their byte spans.
+	Elements []ElementBody `json:"elements,omitempty"`
+	Flags    []string      `json:"flags,omitempty"`
+}
+
+// ElementBody is one behavioural element of an open-text answer.
+type ElementBody struct {
+	Kind  string `json:"kind" enum:"situation,action,result,scope,specific"`
+	Start int    `json:"start" doc:"Byte offset of the span in the answer."`
+	End   int    `json:"end"`
+	Text  string `json:"text"`
+}
+
+// CalibrationBody says where a manager's rating and the self-rating or the
+// evidence are two levels or more apart.
+type CalibrationBody struct {
+	Manager  int      `json:"manager"`
+	Self     int      `json:"self,omitempty"`
+	Evidence float64  `json:"evidence,omitempty"`
+	Reasons  []string `json:"reasons"`
 }
 
 // ResultBody is the score of one competency and the evidence behind it.
 type ResultBody struct {
-	CompetencySlug string         `json:"competency_slug"`
-	Score          float64        `json:"score"`
-	Level          int            `json:"level"`
-	RequiredLevel  int            `json:"required_level"`
-	Gap            int            `json:"gap"`
-	Confidence     float64        `json:"confidence"`
-	Evidence       []EvidenceBody `json:"evidence"`
-	Flags          []string       `json:"flags,omitempty"`
+	CompetencySlug string  `json:"competency_slug"`
+	Score          float64 `json:"score"`
+	Level          int     `json:"level"`
+	RequiredLevel  int     `json:"required_level"`
+	Gap            int     `json:"gap"`
+	Confidence     float64 `json:"confidence"`
+	// EvidenceLevel is the level the scenarios and the open text support,
+	// before the self-rating and a manager's rating.
+	EvidenceLevel float64          `json:"evidence_level,omitempty"`
+	Evidence      []EvidenceBody   `json:"evidence"`
+	Flags         []string         `json:"flags,omitempty"`
+	Calibration   *CalibrationBody `json:"calibration,omitempty"`
 }
 
 // AssessmentBody is an assessment as its taker, their manager or an admin
@@ -114,12 +138,19 @@ func resultBodies(res *assessment.Result) []ResultBody {
 	out := make([]ResultBody, 0, len(res.Competencies))
 	for _, c := range res.Competencies {
 		rb := ResultBody{CompetencySlug: c.CompetencySlug, Score: c.Score, Level: c.Level.Int(), RequiredLevel: c.RequiredLevel.Int(),
-			Gap: c.Gap, Confidence: c.Confidence, Evidence: make([]EvidenceBody, 0, len(c.Evidence)), Flags: flagNames(c.Flags)}
+			Gap: c.Gap, Confidence: c.Confidence, EvidenceLevel: c.EvidenceLevel, Evidence: make([]EvidenceBody, 0, len(c.Evidence)),
+			Flags: flagNames(c.Flags)}
+		if k := c.Calibration; k != nil {
+			rb.Calibration = &CalibrationBody{Manager: k.Manager.Int(), Self: k.Self.Int(), Evidence: k.Evidence, Reasons: k.Reasons}
+		}
 		for _, ev := range c.Evidence {
 			eb := EvidenceBody{ItemID: ev.ItemID, Kind: kindName(ev.Kind), Excerpt: ev.Excerpt, Contribution: ev.Contribution,
 				ItemScore: ev.ItemScore, Weight: ev.Weight, MatchedLevel: ev.MatchedLevel.Int(), Flags: flagNames(ev.Flags)}
 			for _, m := range ev.Matches {
 				eb.Matches = append(eb.Matches, MatchBody{Phrase: m.Phrase, Level: m.Level.Int(), Source: m.Source})
+			}
+			for _, el := range ev.Elements {
+				eb.Elements = append(eb.Elements, ElementBody{Kind: el.Kind, Start: el.Start, End: el.End, Text: el.Text})
 			}
 			rb.Evidence = append(rb.Evidence, eb)
 		}
