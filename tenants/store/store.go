@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -259,19 +260,20 @@ func (s *Store) inScope(ctx context.Context, scope string, opts *sql.TxOptions, 
 func (s *Store) runScope(ctx context.Context, scope string, opts *sql.TxOptions, fn func(tx *Tx) error) error {
 	tenant, _ := tenants.ParseID(scope)
 	var emitted int
-	err := s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-		if s.dialect == Postgres {
-			if err := gtx.Exec("SELECT set_config('app.tenant_id', ?, true)", scope).Error; err != nil {
-				return err
-			}
-		}
+	run := func(gtx *gorm.DB) error {
 		tx := &Tx{db: gtx, tenant: tenant, scope: scope, store: s}
 		if err := fn(tx); err != nil {
 			return err
 		}
 		emitted = tx.emitted
 		return nil
-	}, opts)
+	}
+	var err error
+	if s.dialect == Postgres {
+		err = s.scopedPostgres(ctx, scope, opts, run)
+	} else {
+		err = s.db.WithContext(ctx).Transaction(run, opts)
+	}
 	if err != nil {
 		return translate(err)
 	}
@@ -280,6 +282,72 @@ func (s *Store) runScope(ctx context.Context, scope string, opts *sql.TxOptions,
 	}
 	return nil
 }
+
+// scopedPostgres runs fn in a PostgreSQL transaction scoped to scope: this
+// is the one place that sets the row-level-security scope of a tenant
+// transaction. BEGIN and set_config('app.tenant_id', scope, true) travel in
+// one round trip (a pgx batch on a connection held for the transaction),
+// where database/sql's BeginTx would take one for BEGIN and another for the
+// scope: a one-statement read is three round trips, not four. fn's queries
+// run on that connection; COMMIT (or ROLLBACK on an error or a panic) ends
+// the transaction before the connection goes back to the pool, and a
+// connection returned with a transaction still open is discarded by the
+// driver (stdlib.Conn.ResetSession), so no scope outlives its transaction.
+func (s *Store) scopedPostgres(ctx context.Context, scope string, opts *sql.TxOptions, fn func(gtx *gorm.DB) error) (err error) {
+	conn, err := s.sqlDB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	begin := "BEGIN"
+	if opts != nil {
+		if opts.Isolation == sql.LevelRepeatableRead {
+			begin += " ISOLATION LEVEL REPEATABLE READ"
+		}
+		if opts.ReadOnly {
+			begin += " READ ONLY"
+		}
+	}
+	err = conn.Raw(func(dc any) error {
+		c, ok := dc.(interface{ Conn() *pgx.Conn })
+		if !ok {
+			return fmt.Errorf("store: unexpected PostgreSQL driver connection %T", dc)
+		}
+		b := &pgx.Batch{}
+		b.Queue(begin)
+		b.Queue("SELECT set_config('app.tenant_id', $1, true)", scope)
+		return c.Conn().SendBatch(ctx, b).Close()
+	})
+	if err != nil {
+		return err
+	}
+	done := false
+	defer func() {
+		if !done {
+			// An error, a panic or a failed COMMIT: end the transaction
+			// (a cancelled ctx must not stop the ROLLBACK).
+			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+	}()
+	gtx := s.db.Session(&gorm.Session{Context: ctx, NewDB: true})
+	gtx.Statement.ConnPool = conn
+	if err := fn(gtx); err != nil {
+		return err
+	}
+	done = true // COMMIT ends the transaction whatever it answers
+	return conn.Raw(func(dc any) error {
+		tag, err := dc.(interface{ Conn() *pgx.Conn }).Conn().Exec(ctx, "COMMIT")
+		if err == nil && tag.String() == "ROLLBACK" {
+			// PostgreSQL answers a COMMIT of a failed transaction with
+			// ROLLBACK, not with an error: nothing was written.
+			return errRolledBack
+		}
+		return err
+	})
+}
+
+// errRolledBack reports a COMMIT that PostgreSQL turned into a ROLLBACK.
+var errRolledBack = errors.New("store: the transaction had failed and was rolled back")
 
 // inPlatform runs fn in a transaction that may read across tenants where the
 // schema allows it (the tenants list and the outbox). It is unexported: only
