@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm/clause"
 
 	"github.com/cadrehq/cadre/domain/plan"
@@ -45,15 +46,26 @@ func (tx *Tx) CurrentPlanDocumentBySubject(subject string) (PlanDocument, error)
 }
 
 // ReadCurrentPlanBySubject is CurrentPlanDocumentBySubject in a
-// transaction of its own (GET /v1/me/plan). It runs in InTenant like every
-// other tenant read, so the tenant scope is set in one place.
+// transaction of its own (GET /v1/me/plan): on PostgreSQL one round trip
+// through readScoped, which scopes it with the same statement as InTenant;
+// on SQLite an InTenant transaction.
 func (s *Store) ReadCurrentPlanBySubject(ctx context.Context, tenant tenants.ID, subject string) (PlanDocument, error) {
-	var d PlanDocument
-	err := s.InTenant(ctx, tenant, func(tx *Tx) (err error) {
-		d, err = tx.CurrentPlanDocumentBySubject(subject)
-		return err
-	})
-	return d, err
+	if s.dialect != Postgres {
+		var d PlanDocument
+		err := s.InTenant(ctx, tenant, func(tx *Tx) (err error) {
+			d, err = tx.CurrentPlanDocumentBySubject(subject)
+			return err
+		})
+		return d, err
+	}
+	var c currentPlanRow
+	err := s.readScoped(ctx, tenant, func(r pgx.Row) error {
+		return r.Scan(&c.EmployeeID, &c.Present, &c.Version, &c.BuiltAt, &c.Role, &c.Tier, &c.TargetTier, &c.Basis, &c.Items)
+	}, strings.ReplaceAll(currentPlanSQL, "?", "$1")+"e.subject = $2 LIMIT 1", tenant.String(), subject)
+	if err != nil {
+		return PlanDocument{}, fmt.Errorf("current plan: %w", err)
+	}
+	return c.toDocument()
 }
 
 // currentPlanSQL selects an employee left-joined to their current plan;

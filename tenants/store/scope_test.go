@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -44,9 +45,10 @@ func TestCommitOfAFailedTransactionFails(t *testing.T) {
 	}
 }
 
-// TestScopeEndsWithItsTransaction: after a tenant transaction, the
-// connection it used carries no tenant scope (every connection of the
-// pool is checked), so a query outside InTenant sees no tenant's rows.
+// TestScopeEndsWithItsTransaction: after a tenant transaction, or a
+// one-round-trip scoped read, the connection it used carries no tenant
+// scope (every connection of the pool is checked), so a query outside
+// InTenant sees no tenant's rows.
 func TestScopeEndsWithItsTransaction(t *testing.T) {
 	db := storetest.Postgres(t)
 	s := db.Store
@@ -54,6 +56,9 @@ func TestScopeEndsWithItsTransaction(t *testing.T) {
 	for range 20 {
 		if err := s.InTenant(context.Background(), a, func(tx *store.Tx) error { _, err := tx.LoadTenant(); return err }); err != nil {
 			t.Fatal(err)
+		}
+		if _, err := s.ReadCurrentPlanBySubject(context.Background(), a, "nobody"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("plan of nobody: %v, want not found", err)
 		}
 	}
 	for range 20 {

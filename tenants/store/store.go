@@ -315,7 +315,7 @@ func (s *Store) scopedPostgres(ctx context.Context, scope string, opts *sql.TxOp
 		}
 		b := &pgx.Batch{}
 		b.Queue(begin)
-		b.Queue("SELECT set_config('app.tenant_id', $1, true)", scope)
+		b.Queue(scopeSQL, scope)
 		return c.Conn().SendBatch(ctx, b).Close()
 	})
 	if err != nil {
@@ -344,6 +344,50 @@ func (s *Store) scopedPostgres(ctx context.Context, scope string, opts *sql.TxOp
 		}
 		return err
 	})
+}
+
+// scopeSQL sets the row-level-security scope of the current transaction
+// to its argument; it is the one statement that scopes tenant work
+// (scopedPostgres, readScoped).
+const scopeSQL = "SELECT set_config('app.tenant_id', $1, true)"
+
+// readScoped runs one read-only query of the tenant on PostgreSQL in one
+// round trip: scopeSQL and the query travel in one pgx batch, which the
+// server runs as one implicit transaction (one Sync), so the scope holds
+// for the query and ends with it. scan reads the query's row; a query with
+// no row is ErrNotFound. For the hot single-row reads (GET /v1/me/plan);
+// everything else uses InTenant.
+func (s *Store) readScoped(ctx context.Context, tenant tenants.ID, scan func(pgx.Row) error, query string, args ...any) error {
+	if tenant.IsZero() {
+		return ErrNoTenant
+	}
+	conn, err := s.sqlDB.Conn(ctx)
+	if err != nil {
+		return translate(err)
+	}
+	defer conn.Close()
+	err = conn.Raw(func(dc any) error {
+		c, ok := dc.(interface{ Conn() *pgx.Conn })
+		if !ok {
+			return fmt.Errorf("store: unexpected PostgreSQL driver connection %T", dc)
+		}
+		b := &pgx.Batch{}
+		b.Queue(scopeSQL, tenant.String())
+		b.Queue(query, args...)
+		res := c.Conn().SendBatch(ctx, b)
+		_, err := res.Exec()
+		if err == nil {
+			err = scan(res.QueryRow())
+		}
+		if cerr := res.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ErrNotFound
+	}
+	return translate(err)
 }
 
 // errRolledBack reports a COMMIT that PostgreSQL turned into a ROLLBACK.
