@@ -165,11 +165,16 @@ func behaviourLevel(ac account, marks [5]float64, backed bool) float64 {
 	if ac.strongActions == 0 {
 		l = 2.5
 	}
+	// A backed reach beyond one team outweighs the wording: the steps of
+	// several teams and of the organisation reach past the scale (clamped
+	// below) so that an account of such work, which shares few words with
+	// the descriptors, is not pulled back to the middle by the lexical
+	// estimate.
 	switch ac.backedScope {
 	case 4:
-		l += 2
+		l += 2.5
 	case 3:
-		l += 1.2
+		l += 1.5
 	case 2:
 		l += 0.2
 	}
