@@ -71,7 +71,7 @@ var (
 	pastAsBase = setOf("set", "cut", "put", "shut", "split", "spread")
 	// scopeWords are the words that state a reach, by scope level.
 	scopeTeam = setOf("team", "squad", "colleagues", "teammates")
-	scopeMany = setOf("teams", "group", "groups", "squads", "departments", "tribes")
+	scopeMany = setOf("teams", "groups", "squads", "departments", "tribes")
 	scopeOrg  = setOf("company", "organisation", "organization", "org", "department", "companywide", "business",
 		"industry", "everyone", "whole", "entire", "founders", "board", "executive", "exec", "engineering")
 )
