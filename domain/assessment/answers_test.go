@@ -176,19 +176,21 @@ func TestLabelledCorpusIsWellFormed(t *testing.T) {
 
 // Targets and reached figures of the scorer on the test half of the corpus
 // (Spearman rho between the label and the level). The scorer was tuned on
-// the tune half only; the test half was measured twice, never per answer:
-// once after the first version (open text 0.537, fused 0.672), and once,
-// finally, after further tuning on the tune half alone (open text 0.603,
-// fused 0.757; the tune half then gave 0.790 and 0.859, so the rules fit the
-// tune half better than they generalise).
+// the tune half only; the test half was measured three times, never per
+// answer: once after the first version (open text 0.537, fused 0.672); once
+// after further tuning on the tune half alone (open text 0.603, fused 0.757;
+// the tune half then gave 0.790 and 0.859, so the rules fit the tune half
+// better than they generalise); and once after a round kept only where it
+// held up in two-fold cross-validation by author inside the tune half (open
+// text 0.618, fused 0.765; the tune half then gave 0.808 and 0.875).
 const (
 	textRhoTarget  = 0.8
 	fusedRhoTarget = 0.85
-	// textRhoFloor and fusedRhoFloor are the final test-half figures less a
+	// textRhoFloor and fusedRhoFloor are the last test-half figures less a
 	// margin of about 0.03. Both are BELOW the targets: the behavioural
 	// scorer does not yet meet issue 15's bar on unseen answers.
-	textRhoFloor  = 0.57
-	fusedRhoFloor = 0.72
+	textRhoFloor  = 0.59
+	fusedRhoFloor = 0.73
 )
 
 // corpusRho scores every answer of a half of the corpus: the open-text

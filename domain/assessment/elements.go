@@ -65,6 +65,10 @@ var (
 	// roleWords name people by their role, a specific.
 	roleWords = setOf("cto", "ceo", "cfo", "vp", "director", "designer", "customer", "customers", "auditor", "auditors",
 		"regulator", "engineer", "engineers", "analyst", "intern", "tester", "architect", "pm", "po", "sre")
+	// pastAsBase are past-tense verbs spelled like their base form; opening a
+	// sentence without a subject they tell what was done ("Set up the review
+	// process. Cut the bill by half.").
+	pastAsBase = setOf("set", "cut", "put", "shut", "split", "spread")
 	// scopeWords are the words that state a reach, by scope level.
 	scopeTeam = setOf("team", "squad", "colleagues", "teammates")
 	scopeMany = setOf("teams", "groups", "squads", "departments", "tribes")
@@ -139,9 +143,9 @@ func findAccount(text string, toks []token) account {
 		}
 		// Action told without a subject, as in a list of achievements
 		// ("Designed the standard. Cut page load by half."): a sentence that
-		// opens with a past-tense verb.
-		if (i == 0 || toks[i-1].sentence != t.sentence) && !t.stop && pastTense(t.word) && !actSentence[t.sentence] {
-			if !has(auxiliaries, t.word) && !has(states, t.word) {
+		// opens with a past-tense verb (or one spelled like its base form).
+		if opens := i == 0 || toks[i-1].sentence != t.sentence; opens && !actSentence[t.sentence] && !has(auxiliaries, t.word) && !has(states, t.word) {
+			if !t.stop && (pastTense(t.word) || has(pastAsBase, t.word)) {
 				ac.strongActions++
 				ac.strong[t.sentence] = true
 				actSentence[t.sentence] = true

@@ -129,10 +129,11 @@ func (s *LexicalScorer) scoreText(m *rubricModel, ans *analysedAnswer, others, p
 		ts.quality *= noActionQuality
 	}
 	// An account with actions and specifics may use its own words for the
-	// topic (values, people work), and one of work done for a team or more
-	// may use none of the rubric's; without one, few topical words mean the
+	// topic (values, people work), and one of work done for a team or more,
+	// or a complete one (a situation, the writer's actions and a result), may
+	// use none of the rubric's; without one, few topical words mean the
 	// answer is about something else.
-	reaching := backed && ac.strongActions > 0 && ac.backedScope >= 2
+	reaching := backed && ac.strongActions > 0 && (ac.backedScope >= 2 || (ac.situation > 0 && ac.result > 0))
 	if (topical == 0 && !reaching) || (topical < 2 && len(hits) < 2 && !backed) {
 		ts.flags = append(ts.flags, FlagOffTopic)
 		ts.score = math.Min(ts.score, offTopicCap)
@@ -164,11 +165,16 @@ func behaviourLevel(ac account, marks [5]float64, backed bool) float64 {
 	if ac.strongActions == 0 {
 		l = 2.5
 	}
+	// A backed reach beyond one team outweighs the wording: the steps of
+	// several teams and of the organisation reach past the scale (clamped
+	// below) so that an account of such work, which shares few words with
+	// the descriptors, is not pulled back to the middle by the lexical
+	// estimate.
 	switch ac.backedScope {
 	case 4:
-		l += 2
+		l += 2.5
 	case 3:
-		l += 1.2
+		l += 1.5
 	case 2:
 		l += 0.2
 	}
