@@ -38,6 +38,21 @@ func caller(ctx context.Context) (tenants.Principal, error) {
 	return p, nil
 }
 
+// callerWho returns the caller if may (a use case's authorization) lets
+// them in: routes check the role this way before they read the path id or
+// the body, so a caller who may not is refused (403) even when the id they
+// sent is malformed. op names the route in the error log.
+func (s *Server) callerWho(ctx context.Context, may func(tenants.Principal) error, op string) (tenants.Principal, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return p, err
+	}
+	if err := may(p); err != nil {
+		return p, s.fail(ctx, op, err)
+	}
+	return p, nil
+}
+
 // tenantPrincipal is principal for tenant-scoped routes: a platform token
 // (no tenant) is 403.
 func tenantPrincipal(ctx context.Context, roles ...tenants.Role) (tenants.Principal, error) {

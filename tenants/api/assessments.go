@@ -11,7 +11,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cadrehq/cadre/domain/assessment"
-	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/app"
 	"github.com/cadrehq/cadre/tenants/store"
 )
@@ -289,7 +288,7 @@ func (s *Server) startAssessment(ctx context.Context, in *StartAssessmentInput) 
 }
 
 func (s *Server) getAssessment(ctx context.Context, in *AssessmentIDInput) (*AssessmentOutput, error) {
-	p, err := s.assessmentCaller(ctx)
+	p, err := s.callerWho(ctx, s.app.AuthorizeAssessments, "authorize assessments")
 	if err != nil {
 		return nil, err
 	}
@@ -305,7 +304,7 @@ func (s *Server) getAssessment(ctx context.Context, in *AssessmentIDInput) (*Ass
 }
 
 func (s *Server) listAssessments(ctx context.Context, in *ListAssessmentsInput) (*AssessmentListOutput, error) {
-	p, err := s.assessmentCaller(ctx)
+	p, err := s.callerWho(ctx, s.app.AuthorizeAssessments, "authorize assessments")
 	if err != nil {
 		return nil, err
 	}
@@ -336,22 +335,8 @@ func (s *Server) listAssessments(ctx context.Context, in *ListAssessmentsInput) 
 	return out, nil
 }
 
-// assessmentCaller returns the caller if they may use the assessment
-// routes, before the adapter reads the rest of the request: a caller who may
-// not is refused even when the id they sent is malformed.
-func (s *Server) assessmentCaller(ctx context.Context) (tenants.Principal, error) {
-	p, err := caller(ctx)
-	if err != nil {
-		return p, err
-	}
-	if err := s.app.AuthorizeAssessments(p); err != nil {
-		return p, s.fail(ctx, "authorize assessments", err)
-	}
-	return p, nil
-}
-
 func (s *Server) saveResponses(ctx context.Context, in *SaveResponsesInput) (*AssessmentOutput, error) {
-	p, err := s.assessmentCaller(ctx)
+	p, err := s.callerWho(ctx, s.app.AuthorizeAssessments, "authorize assessments")
 	if err != nil {
 		return nil, err
 	}
@@ -384,7 +369,7 @@ func (s *Server) saveResponses(ctx context.Context, in *SaveResponsesInput) (*As
 }
 
 func (s *Server) submitAssessment(ctx context.Context, in *AssessmentIDInput) (*AssessmentOutput, error) {
-	p, err := s.assessmentCaller(ctx)
+	p, err := s.callerWho(ctx, s.app.AuthorizeAssessments, "authorize assessments")
 	if err != nil {
 		return nil, err
 	}

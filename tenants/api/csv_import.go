@@ -105,12 +105,9 @@ func importFile(in *ImportInput) ([]byte, error) {
 }
 
 func (s *Server) importEmployees(ctx context.Context, in *ImportInput) (*ImportOutput, error) {
-	p, err := caller(ctx)
+	p, err := s.callerWho(ctx, s.app.AuthorizeEmployees, "import employees")
 	if err != nil {
 		return nil, err
-	}
-	if err := s.app.AuthorizeEmployees(p); err != nil {
-		return nil, s.fail(ctx, "import employees", err)
 	}
 	data, err := importFile(in)
 	if err != nil {

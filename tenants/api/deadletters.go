@@ -94,12 +94,9 @@ func (s *Server) listDeadLetters(ctx context.Context, in *PageInput) (*DeadLette
 }
 
 func (s *Server) replayDeadLetter(ctx context.Context, in *DeadLetterIDInput) (*ReplayOutput, error) {
-	p, err := caller(ctx)
+	p, err := s.callerWho(ctx, s.app.AuthorizeReplay, "replay dead letter")
 	if err != nil {
 		return nil, err
-	}
-	if err := s.app.AuthorizeReplay(p); err != nil {
-		return nil, s.fail(ctx, "replay dead letter", err) // the role before the id, as every route
 	}
 	id, err := parseUUID(in.ID)
 	if err != nil {

@@ -221,12 +221,9 @@ func (s *Server) getEmployee(ctx context.Context, in *EmployeeIDInput) (*Employe
 }
 
 func (s *Server) patchEmployee(ctx context.Context, in *PatchEmployeeInput) (*EmployeeOutput, error) {
-	p, err := caller(ctx)
+	p, err := s.callerWho(ctx, s.app.AuthorizeEmployees, "patch employee")
 	if err != nil {
 		return nil, err
-	}
-	if err := s.app.AuthorizeEmployees(p); err != nil {
-		return nil, s.fail(ctx, "patch employee", err)
 	}
 	id, err := parseUUID(in.ID)
 	if err != nil {
@@ -242,12 +239,9 @@ func (s *Server) patchEmployee(ctx context.Context, in *PatchEmployeeInput) (*Em
 }
 
 func (s *Server) deleteEmployee(ctx context.Context, in *EmployeeIDInput) (*struct{}, error) {
-	p, err := caller(ctx)
+	p, err := s.callerWho(ctx, s.app.AuthorizeEmployees, "delete employee")
 	if err != nil {
 		return nil, err
-	}
-	if err := s.app.AuthorizeEmployees(p); err != nil {
-		return nil, s.fail(ctx, "delete employee", err)
 	}
 	id, err := parseUUID(in.ID)
 	if err != nil {

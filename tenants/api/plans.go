@@ -233,12 +233,9 @@ func (s *Server) getEmployeePlan(ctx context.Context, in *EmployeePlanInput) (*P
 }
 
 func (s *Server) patchMyPlanItem(ctx context.Context, in *PatchPlanItemInput) (*PlanOutput, error) {
-	p, err := caller(ctx)
+	p, err := s.callerWho(ctx, s.app.AuthorizePlans, "update plan item")
 	if err != nil {
 		return nil, err
-	}
-	if err := s.app.AuthorizePlans(p); err != nil {
-		return nil, s.fail(ctx, "update plan item", err) // the role before the id, as every route
 	}
 	itemID, err := parseUUID(in.ID)
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
-	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/app"
 	"github.com/cadrehq/cadre/tenants/store"
 )
@@ -73,21 +72,8 @@ func (s *Server) registerReviews() {
 	}, s.getReview)
 }
 
-// reviewCaller returns the caller if they may review assessments, before the
-// adapter reads the rest of the request.
-func (s *Server) reviewCaller(ctx context.Context) (tenants.Principal, error) {
-	p, err := caller(ctx)
-	if err != nil {
-		return p, err
-	}
-	if err := s.app.AuthorizeReviews(p); err != nil {
-		return p, s.fail(ctx, "authorize reviews", err)
-	}
-	return p, nil
-}
-
 func (s *Server) reviewAssessment(ctx context.Context, in *ReviewInput) (*ReviewOutput, error) {
-	p, err := s.reviewCaller(ctx)
+	p, err := s.callerWho(ctx, s.app.AuthorizeReviews, "authorize reviews")
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +93,7 @@ func (s *Server) reviewAssessment(ctx context.Context, in *ReviewInput) (*Review
 }
 
 func (s *Server) getReview(ctx context.Context, in *ReviewIDInput) (*ReviewOutput, error) {
-	p, err := s.assessmentCaller(ctx)
+	p, err := s.callerWho(ctx, s.app.AuthorizeAssessments, "authorize assessments")
 	if err != nil {
 		return nil, err
 	}

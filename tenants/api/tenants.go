@@ -121,12 +121,9 @@ type TenantIDInput struct {
 }
 
 func (s *Server) deleteTenant(ctx context.Context, in *TenantIDInput) (*DeleteTenantOutput, error) {
-	p, err := caller(ctx)
+	p, err := s.callerWho(ctx, s.app.AuthorizeTenants, "delete tenant")
 	if err != nil {
 		return nil, err
-	}
-	if err := s.app.AuthorizeTenants(p); err != nil {
-		return nil, s.fail(ctx, "delete tenant", err) // the role before the id, as every route
 	}
 	id, err := tenants.ParseID(in.ID)
 	if err != nil {
