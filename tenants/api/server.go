@@ -172,6 +172,7 @@ func (s *Server) registerOps() {
 	s.registerReviews()
 	s.registerPlans()
 	s.registerAnalytics()
+	s.registerQualityAnalytics()
 	s.registerStream()
 }
 
