@@ -88,7 +88,7 @@ type CalibrationCellBody struct {
 	Employees      int      `json:"employees,omitempty" doc:"Employees whose latest scored assessment covers the competency."`
 	Reviewed       int      `json:"reviewed,omitempty" doc:"Of them, those with a manager's rating."`
 	MeanSelf       *float64 `json:"mean_self,omitempty" doc:"Mean self-rating of those who gave one."`
-	MeanManager    *float64 `json:"mean_manager,omitempty" doc:"Mean manager rating of the reviewed."`
+	MeanManager    *float64 `json:"mean_manager,omitempty" doc:"Mean manager rating of the reviewed; for analysts only when 3 or more were reviewed."`
 	MeanEvidence   *float64 `json:"mean_evidence,omitempty" doc:"Mean evidence level of those with evidence."`
 	Inflated       int      `json:"inflated,omitempty"`
 	Understated    int      `json:"understated,omitempty"`
@@ -352,6 +352,11 @@ func (s *Server) getCalibration(ctx context.Context, in *CalibrationInput) (*Cal
 		} else {
 			cb.Employees, cb.Reviewed = c.employees, c.reviewed
 			cb.MeanSelf, cb.MeanManager, cb.MeanEvidence = meanOrNil(c.self), meanOrNil(c.manager), meanOrNil(c.evidence)
+			if !admin && c.reviewed < MinCalibrationCell {
+				// The mean of one or two managers' ratings would be
+				// theirs to read for anyone who knows who was reviewed.
+				cb.MeanManager = nil
+			}
 			cb.Inflated, cb.Understated, cb.Calibrate = c.inflated, c.understated, c.calibrateFlag
 		}
 		body.Cells = append(body.Cells, cb)

@@ -269,6 +269,12 @@ func TestCalibrationAnalytics(t *testing.T) {
 			big[e.insertTaker(a.tenant, taker{team: "big", ability: 5, self: 1, manager: 5}).String()] = true
 		}
 		small := e.insertTaker(a.tenant, taker{team: "small", ability: 5, self: 1, manager: 5}).String()
+		// Team mixed: three takers, one reviewed (in line with the evidence):
+		// an analyst sees the cell but not that one manager's rating.
+		e.insertTaker(a.tenant, taker{team: "mixed", ability: 3, self: 3, manager: 3})
+		for range 2 {
+			e.insertTaker(a.tenant, taker{team: "mixed", ability: 3, self: 3})
+		}
 		e.insertTaker(b.tenant, taker{team: "big", ability: 1, self: 5})
 
 		for who, want := range map[string]int{"analyst": 200, "admin": 200, "report": 403, "manager": 403} {
@@ -295,6 +301,10 @@ func TestCalibrationAnalytics(t *testing.T) {
 			case "small":
 				if !c.Suppressed || c.Employees != 0 || c.MeanManager != nil || c.MeanSelf != nil || c.Calibrate != 0 {
 					t.Errorf("small %s for an analyst: %+v; want suppressed, no figures", c.CompetencySlug, c)
+				}
+			case "mixed":
+				if c.Suppressed || c.Employees != 3 || c.Reviewed != 1 || c.MeanManager != nil || c.MeanSelf == nil {
+					t.Errorf("mixed %s for an analyst: %+v; want figures but no manager mean of one review", c.CompetencySlug, c)
 				}
 			default:
 				t.Errorf("unexpected team %q (another tenant's?)", c.Team)

@@ -72,9 +72,9 @@ type ElementBody struct {
 	Text  string `json:"text"`
 }
 
-// CalibrationBody says where a manager's rating and the self-rating or the
+// ResultCalibrationBody says where a manager's rating and the self-rating or the
 // evidence are two levels or more apart.
-type CalibrationBody struct {
+type ResultCalibrationBody struct {
 	Manager  int      `json:"manager"`
 	Self     int      `json:"self,omitempty"`
 	Evidence float64  `json:"evidence,omitempty"`
@@ -91,10 +91,10 @@ type ResultBody struct {
 	Confidence     float64 `json:"confidence"`
 	// EvidenceLevel is the level the scenarios and the open text support,
 	// before the self-rating and a manager's rating.
-	EvidenceLevel float64          `json:"evidence_level,omitempty"`
-	Evidence      []EvidenceBody   `json:"evidence"`
-	Flags         []string         `json:"flags,omitempty"`
-	Calibration   *CalibrationBody `json:"calibration,omitempty"`
+	EvidenceLevel float64                `json:"evidence_level,omitempty"`
+	Evidence      []EvidenceBody         `json:"evidence"`
+	Flags         []string               `json:"flags,omitempty"`
+	Calibration   *ResultCalibrationBody `json:"calibration,omitempty"`
 }
 
 // AssessmentBody is an assessment as its taker, their manager or an admin
@@ -140,7 +140,7 @@ func resultBodies(res *assessment.Result) []ResultBody {
 			Gap: c.Gap, Confidence: c.Confidence, EvidenceLevel: c.EvidenceLevel, Evidence: make([]EvidenceBody, 0, len(c.Evidence)),
 			Flags: flagNames(c.Flags)}
 		if k := c.Calibration; k != nil {
-			rb.Calibration = &CalibrationBody{Manager: k.Manager.Int(), Self: k.Self.Int(), Evidence: k.Evidence, Reasons: k.Reasons}
+			rb.Calibration = &ResultCalibrationBody{Manager: k.Manager.Int(), Self: k.Self.Int(), Evidence: k.Evidence, Reasons: k.Reasons}
 		}
 		for _, ev := range c.Evidence {
 			eb := EvidenceBody{ItemID: ev.ItemID, Kind: kindName(ev.Kind), Excerpt: ev.Excerpt, Contribution: ev.Contribution,
