@@ -77,9 +77,11 @@ type ConsumerConfig struct {
 	// create the consumer. Default DefaultFetchWait.
 	FetchWait time.Duration
 	// OnInvalid, if set, is called with a delivery whose data is not a valid
-	// Cadre event (its Event is zero) before Consume terms it, so that the
-	// caller can park it.
-	OnInvalid func(ctx context.Context, d *Delivery, err error)
+	// Cadre event (its Event is zero; see Delivery.Data) before Consume
+	// terms it, so that the caller can park it. If it returns an error (it
+	// could not park the message), the delivery is not termed but naked
+	// with backoff, without spending the poison budget, and comes back.
+	OnInvalid func(ctx context.Context, d *Delivery, err error) error
 }
 
 func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {

@@ -242,7 +242,7 @@ func TestConsumeInvalidEvent(t *testing.T) {
 	invalid := make(chan uint64, 1)
 	consume(t, e.bus, events.ConsumerConfig{
 		Durable:   "invalid",
-		OnInvalid: func(_ context.Context, d *events.Delivery, _ error) { invalid <- d.Seq },
+		OnInvalid: func(_ context.Context, d *events.Delivery, _ error) error { invalid <- d.Seq; return nil },
 	}, func(context.Context, *events.Delivery) error {
 		t.Error("handler called with an invalid event")
 		return nil
