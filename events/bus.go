@@ -3,6 +3,7 @@ package events
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -10,6 +11,8 @@ import (
 	"github.com/cadrehq/cadre/domain/tenant"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/cadrehq/cadre/internal/backoff"
 )
 
 // Defaults of StreamConfig.
@@ -114,8 +117,26 @@ type Bus struct {
 }
 
 // NewBus creates the stream or updates its configuration to cfg and returns a
-// bus publishing and consuming through nc. The caller owns nc.
+// bus publishing and consuming through nc. The caller owns nc. It fails if
+// the server cannot be reached: a process that must start while NATS is
+// down uses OpenBus and EnsureStream instead.
 func NewBus(ctx context.Context, nc *nats.Conn, cfg StreamConfig) (*Bus, error) {
+	b, err := OpenBus(nc, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.createStream(ctx); err != nil {
+		return nil, fmt.Errorf("new bus: %w", err)
+	}
+	return b, nil
+}
+
+// OpenBus returns a bus publishing and consuming through nc without
+// reaching the server, so that a process can start (and its API take
+// writes into the outbox) while NATS is down. Nothing is published or
+// consumed until the stream exists: the caller runs EnsureStream before it
+// starts its consumers. The caller owns nc.
+func OpenBus(nc *nats.Conn, cfg StreamConfig) (*Bus, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, fmt.Errorf("new bus: %w", err)
@@ -127,10 +148,43 @@ func NewBus(ctx context.Context, nc *nats.Conn, cfg StreamConfig) (*Bus, error) 
 	if err != nil {
 		return nil, fmt.Errorf("new bus: %w", err)
 	}
-	if _, err := js.CreateOrUpdateStream(ctx, cfg.jetStreamConfig()); err != nil {
-		return nil, fmt.Errorf("new bus: stream %s: %w", cfg.Name, err)
-	}
 	return &Bus{nc: nc, js: js, cfg: cfg, log: cfg.Logger}, nil
+}
+
+// EnsureStream creates the stream or updates its configuration. While the
+// server cannot be reached it retries with a bounded backoff (each attempt
+// bounded by PublishTimeout), for as long as the outage lasts; an error the
+// server answers, a configuration it refuses, is returned at once. It
+// returns ctx's error if ctx ends first.
+func (b *Bus) EnsureStream(ctx context.Context) error {
+	retry := backoff.Exponential{Min: retryMin, Max: retryMax}
+	for {
+		actx, cancel := context.WithTimeout(ctx, b.cfg.PublishTimeout)
+		err := b.createStream(actx)
+		cancel()
+		var apiErr *jetstream.APIError
+		switch {
+		case err == nil:
+			return nil
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case errors.As(err, &apiErr):
+			return fmt.Errorf("ensure stream: %w", err)
+		}
+		wait := retry.Next()
+		b.log.WarnContext(ctx, "create stream failed; nats unreachable?", "stream", b.cfg.Name, "err", err, "retry_in", wait)
+		if !waitFor(ctx, wait) {
+			return ctx.Err()
+		}
+	}
+}
+
+// createStream makes one attempt to create or update the stream.
+func (b *Bus) createStream(ctx context.Context) error {
+	if _, err := b.js.CreateOrUpdateStream(ctx, b.cfg.jetStreamConfig()); err != nil {
+		return fmt.Errorf("stream %s: %w", b.cfg.Name, err)
+	}
+	return nil
 }
 
 // JetStream returns the bus's JetStream context, for what the bus does not

@@ -18,6 +18,12 @@ const (
 	// DefaultAckWait is how long the server waits for an ack before
 	// redelivering.
 	DefaultAckWait = 30 * time.Second
+	// MaxAckWait bounds every consumer's AckWait: the deliveries a crashed
+	// worker had fetched come back to another replica within it. A longer
+	// one buys nothing, since Consume resets the ack timer (InProgress)
+	// every AckWait/2 while a handler runs, so even a tenant-wide rebuild of
+	// many minutes is not redelivered while its worker lives.
+	MaxAckWait = 30 * time.Second
 	// DefaultMaxDeliver bounds deliveries of one message.
 	DefaultMaxDeliver = 5
 	// DefaultMaxAckPending bounds unacknowledged messages per consumer.
@@ -43,7 +49,7 @@ type ConsumerConfig struct {
 	// Default: the whole stream.
 	FilterSubjects []string
 	// AckWait is how long a delivery may stay unsettled before the server
-	// redelivers it. Default DefaultAckWait.
+	// redelivers it. Default DefaultAckWait; at most MaxAckWait.
 	AckWait time.Duration
 	// MaxDeliver is the poison budget: how many deliveries of one message
 	// may fail with an error about the event before Consume terms it (a
@@ -71,9 +77,11 @@ type ConsumerConfig struct {
 	// create the consumer. Default DefaultFetchWait.
 	FetchWait time.Duration
 	// OnInvalid, if set, is called with a delivery whose data is not a valid
-	// Cadre event (its Event is zero) before Consume terms it, so that the
-	// caller can park it.
-	OnInvalid func(ctx context.Context, d *Delivery, err error)
+	// Cadre event (its Event is zero; see Delivery.Data) before Consume
+	// terms it, so that the caller can park it. If it returns an error (it
+	// could not park the message), the delivery is not termed but naked
+	// with backoff, without spending the poison budget, and comes back.
+	OnInvalid func(ctx context.Context, d *Delivery, err error) error
 }
 
 func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {
@@ -106,6 +114,9 @@ func (c ConsumerConfig) withDefaults() (ConsumerConfig, error) {
 	}
 	if c.AckWait < 0 || c.MaxDeliver < 1 || c.Batch < 1 || c.Concurrency < 1 || c.FetchWait < 10*time.Millisecond {
 		return c, fmt.Errorf("%w: consumer %s: non-positive ack wait, max deliver, batch, concurrency or fetch wait", ErrConfig, c.Durable)
+	}
+	if c.AckWait > MaxAckWait {
+		return c, fmt.Errorf("%w: consumer %s: ack wait %s is longer than %s", ErrConfig, c.Durable, c.AckWait, MaxAckWait)
 	}
 	return c, nil
 }

@@ -242,7 +242,7 @@ func TestConsumeInvalidEvent(t *testing.T) {
 	invalid := make(chan uint64, 1)
 	consume(t, e.bus, events.ConsumerConfig{
 		Durable:   "invalid",
-		OnInvalid: func(_ context.Context, d *events.Delivery, _ error) { invalid <- d.Seq },
+		OnInvalid: func(_ context.Context, d *events.Delivery, _ error) error { invalid <- d.Seq; return nil },
 	}, func(context.Context, *events.Delivery) error {
 		t.Error("handler called with an invalid event")
 		return nil
@@ -269,12 +269,13 @@ func TestConsumeRejectsConfig(t *testing.T) {
 
 // TestConsumeShutdownHandsBackFetchedMessages: messages fetched but not yet
 // dispatched when a consumer stops go to the next consumer of the durable
-// at once, not after AckWait (an hour here).
+// at once, not after AckWait (MaxAckWait here, longer than the waits of
+// this test).
 func TestConsumeShutdownHandsBackFetchedMessages(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, events.StreamConfig{})
 	publishN(t, e.bus, 6)
-	cfg := events.ConsumerConfig{Durable: "handback", Batch: 6, Concurrency: 1, AckWait: time.Hour,
+	cfg := events.ConsumerConfig{Durable: "handback", Batch: 6, Concurrency: 1, AckWait: events.MaxAckWait,
 		FilterSubjects: []string{events.TypeFilter(events.TypeDocumentUploaded)}}
 	started := make(chan string, 6)
 	cancel, done, _ := consume(t, e.bus, cfg, func(ctx context.Context, d *events.Delivery) error {

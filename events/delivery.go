@@ -44,6 +44,10 @@ func (d *Delivery) LastAttempt() bool {
 	return d.MaxDeliver > 0 && d.Failures+1 >= d.MaxDeliver
 }
 
+// Data returns the message's data as stored on the stream (the CloudEvent
+// JSON, or whatever an invalid message holds), for parking.
+func (d *Delivery) Data() []byte { return d.msg.Data() }
+
 // Ack acknowledges the message: it will not be delivered again.
 func (d *Delivery) Ack() error {
 	return d.settle("ack", d.msg.Ack)

@@ -22,10 +22,19 @@ func (b *Bus) handle(ctx context.Context, log *slog.Logger, cfg ConsumerConfig, 
 	log = log.With("seq", d.Seq, "delivery", d.NumDelivered)
 	e, err := Parse(m.Data())
 	if err != nil {
-		log.ErrorContext(ctx, "invalid event terminated", "err", err)
 		if cfg.OnInvalid != nil {
-			cfg.OnInvalid(ctx, d, err)
+			if perr := cfg.OnInvalid(ctx, d, err); perr != nil {
+				// Not parked, so not termed either: it comes back and is
+				// parked once the store takes it.
+				delay := cfg.backOff(d.NumDelivered)
+				log.ErrorContext(ctx, "invalid event not parked; it will be delivered again", "err", err, "park_err", perr, "redeliver_in", delay)
+				if err := d.Nak(delay); err != nil {
+					log.WarnContext(ctx, "nak failed", "err", err)
+				}
+				return
+			}
 		}
+		log.ErrorContext(ctx, "invalid event terminated", "err", err)
 		if err := d.Term("invalid event"); err != nil {
 			log.WarnContext(ctx, "term failed", "err", err)
 		}

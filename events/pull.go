@@ -92,7 +92,7 @@ func (p *puller) pull(ctx context.Context, cons jetstream.Consumer, retry *backo
 
 // handBack drains it: the deliveries the server sent and no handler took
 // are naked at once, so that another replica gets them now rather than
-// after AckWait (minutes for a tenant-wide plan rebuild). Drain, unlike
+// after AckWait (up to MaxAckWait). Drain, unlike
 // Stop, keeps the deliveries already buffered or on their way for Next.
 func (p *puller) handBack(ctx context.Context, it jetstream.MessagesContext) {
 	it.Drain()

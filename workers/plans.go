@@ -31,7 +31,7 @@ const planChunk = 10_000
 // plansAckWait is the plan builder's ack wait: a tenant-wide rebuild of
 // tens of thousands of employees runs in one transaction and must not be
 // redelivered while it works.
-const plansAckWait = 5 * time.Minute
+const plansAckWait = events.MaxAckWait // keepInProgress holds a long rebuild; a crashed worker's events return within it
 
 // Plans returns the plan builder (DESIGN §4.3). It rebuilds, with
 // plan.Build, the development plan of

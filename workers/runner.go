@@ -70,9 +70,8 @@ func (r *Runner) run(ctx context.Context, w Worker) error {
 	for _, t := range w.Types {
 		cfg.FilterSubjects = append(cfg.FilterSubjects, events.TypeFilter(t))
 	}
-	cfg.OnInvalid = func(ctx context.Context, d *events.Delivery, err error) {
-		r.log.ErrorContext(ctx, "invalid event on the stream", "consumer", w.Name, "seq", d.Seq, "err", err)
-		r.m.deadLetters.WithLabelValues(w.Name).Inc()
+	cfg.OnInvalid = func(ctx context.Context, d *events.Delivery, err error) error {
+		return r.parkInvalid(ctx, w, d, err)
 	}
 	return r.bus.Consume(ctx, cfg, func(ctx context.Context, d *events.Delivery) error {
 		return r.deliver(ctx, w, d)

@@ -89,10 +89,21 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 		}
 	}
 	defer nc.Drain()
-	bus, err := events.NewBus(ctx, nc, events.StreamConfig{MaxAge: cfg.StreamMaxAge, Replicas: cfg.StreamReplicas, Logger: log})
+	// The bus is opened without reaching NATS, so that the API starts and
+	// takes writes while NATS is down (their events wait in the outbox);
+	// the stream is created, and the workers started, once NATS answers.
+	bus, err := events.OpenBus(nc, events.StreamConfig{MaxAge: cfg.StreamMaxAge, Replicas: cfg.StreamReplicas, Logger: log})
 	if err != nil {
 		return err
 	}
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "cadre_nats_connected",
+		Help: "1 while the NATS connection is up, else 0 (the API stays ready meanwhile; its events wait in the outbox)."},
+		func() float64 {
+			if nc.IsConnected() {
+				return 1
+			}
+			return 0
+		}))
 
 	// Consumer lag is the stream's state: every process can report it.
 	reg.MustRegister(workers.NewLagCollector(bus, workers.ConsumerNames(workers.All())...))
@@ -119,20 +130,28 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 		// Parse the embedded ESCO vocabulary now, not in the first library
 		// build (about half a second).
 		wg.Go(func() { analysis.ESCO() })
-		runner := workers.NewRunner(bus, st, log, reg)
-		wg.Go(func() {
-			if err := runner.Run(ctx, workers.All()...); err != nil {
-				log.Error("workers stopped", "err", err)
-			}
-		})
-		wg.Go(func() {
-			if err := workers.RunJanitor(ctx, bus, log); err != nil {
-				log.Error("janitor stopped", "err", err)
-			}
-		})
 	}
+	// streamErr holds a stream configuration the server refused: the
+	// process then stops, as it would have at start, and returns it.
+	streamErr := make(chan error, 1)
+	wg.Go(func() {
+		if err := bus.EnsureStream(ctx); err != nil {
+			if ctx.Err() == nil {
+				streamErr <- err
+				cancel()
+			}
+			return
+		}
+		relay.Resume() // the outbox's events can go now
+		if r.workers {
+			runWorkers(ctx, &wg, bus, st, log, reg)
+		}
+	})
 	if !r.api {
-		return runWorkerOps(ctx, cfg, log, st, bus, reg)
+		if err := runWorkerOps(ctx, cfg, log, st, bus, reg); err != nil {
+			return err
+		}
+		return streamError(streamErr)
 	}
 
 	secret := []byte(cfg.JWTSecret)
@@ -164,8 +183,37 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 	if err := serveUntil(ctx, hs, ln, log); err != nil {
 		return err
 	}
+	if err := streamError(streamErr); err != nil {
+		return err
+	}
 	log.Info("cadre stopped")
 	return nil
+}
+
+// runWorkers starts the workers and the janitor on wg; they run until ctx
+// ends. The stream must exist.
+func runWorkers(ctx context.Context, wg *sync.WaitGroup, bus *events.Bus, st *store.Store, log *slog.Logger, reg prometheus.Registerer) {
+	runner := workers.NewRunner(bus, st, log, reg)
+	wg.Go(func() {
+		if err := runner.Run(ctx, workers.All()...); err != nil {
+			log.Error("workers stopped", "err", err)
+		}
+	})
+	wg.Go(func() {
+		if err := workers.RunJanitor(ctx, bus, log); err != nil {
+			log.Error("janitor stopped", "err", err)
+		}
+	})
+}
+
+// streamError returns the error EnsureStream reported, if any.
+func streamError(c <-chan error) error {
+	select {
+	case err := <-c:
+		return err
+	default:
+		return nil
+	}
 }
 
 // serveUntil serves hs on ln until ctx ends, then shuts it down gracefully
@@ -224,7 +272,7 @@ func runWorkerOps(ctx context.Context, cfg Config, log *slog.Logger, st *store.S
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.MetricsAddr, err)
 	}
-	hs := api.NewHTTPServer(cfg.MetricsAddr, api.NewOps(api.Config{Store: st, Ready: bus.Ready, Logger: log, Registerer: reg, Gatherer: reg}))
+	hs := api.NewHTTPServer(cfg.MetricsAddr, api.NewOps(api.Config{Store: st, Ready: bus.Ready, EventsRequired: true, Logger: log, Registerer: reg, Gatherer: reg}))
 	log.Info("worker running", "metrics", "http://"+ln.Addr().String()+"/metrics")
 	return serveUntil(ctx, hs, ln, log)
 }

@@ -53,6 +53,7 @@ func (s *Server) registerDeadLetters() {
 		OperationID: "list-dead-letters", Method: http.MethodGet, Path: "/v1/admin/dead-letters",
 		Summary: "Events a worker parked after its delivery bound (admin)", Tags: []string{"operations"},
 	}, s.listDeadLetters)
+	s.registerPlatformDeadLetters()
 	if s.cfg.Replay != nil {
 		huma.Register(s.api, huma.Operation{
 			OperationID: "replay-dead-letter", Method: http.MethodPost, Path: "/v1/admin/dead-letters/{id}/replay", DefaultStatus: http.StatusAccepted,

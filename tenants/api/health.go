@@ -27,8 +27,9 @@ func (s *Server) registerHealth() {
 		return out, nil
 	})
 	huma.Register(s.api, huma.Operation{
-		OperationID: "readyz", Method: http.MethodGet, Path: "/readyz", Summary: "Readiness: database and event bus",
-		Tags: []string{"operations"}, Security: []map[string][]string{},
+		OperationID: "readyz", Method: http.MethodGet, Path: "/readyz", Summary: "Readiness: the database (and the event bus for a worker)",
+		Description: "503 while the database does not answer. The state of the event bus is reported in checks.events; while it is down the API stays ready (status degraded), since the outbox keeps the events of its writes until the bus is back.",
+		Tags:        []string{"operations"}, Security: []map[string][]string{},
 	}, func(ctx context.Context, _ *struct{}) (*HealthOutput, error) {
 		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 		defer cancel()
@@ -38,10 +39,13 @@ func (s *Server) registerHealth() {
 		if err := s.cfg.Store.Ping(ctx); err != nil {
 			out.Body.Checks["database"], failed = "unavailable", true
 		}
+		degraded := false
 		if s.cfg.Ready != nil {
 			out.Body.Checks["events"] = "ok"
 			if err := s.cfg.Ready(ctx); err != nil {
-				out.Body.Checks["events"], failed = "unavailable", true
+				out.Body.Checks["events"] = "unavailable"
+				failed = failed || s.cfg.EventsRequired
+				degraded = true
 			}
 		}
 		if failed {
@@ -54,6 +58,10 @@ func (s *Server) registerHealth() {
 			return nil, p
 		}
 		out.Body.Status = "ok"
+		if degraded {
+			// Ready all the same: see Config.EventsRequired.
+			out.Body.Status = "degraded"
+		}
 		return out, nil
 	})
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.cfg.Gatherer, promhttp.HandlerOpts{}))

@@ -68,6 +68,13 @@ type Config struct {
 	// Ready reports whether the event bus is usable (for /readyz); nil means
 	// only the database is checked.
 	Ready func(ctx context.Context) error
+	// EventsRequired makes /readyz fail while Ready fails. Leave it false
+	// for the API: its writes go to the outbox, which keeps their events
+	// while the bus is down, so an API replica stays ready and a load
+	// balancer does not drain every replica during a NATS incident (the
+	// bus's state is still reported in the body). Set it for a worker,
+	// which cannot work without the bus.
+	EventsRequired bool
 	// Replay hands a parked event to its consumer again, inside the
 	// transaction that marks it replayed; nil disables replay.
 	Replay func(ctx context.Context, tx *store.Tx, d store.DeadLetter) error

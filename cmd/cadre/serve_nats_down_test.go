@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/internal/testwait"
+	"github.com/cadrehq/cadre/tenants"
+)
+
+// TestServeStartsWhileNATSIsDown runs `cadre serve` against a NATS URL
+// where no server listens yet: serve must not exit; the API is ready and
+// takes an upload (202) whose event waits in the outbox; once NATS starts
+// on that address, the stream is created, the event reaches it and the
+// workers build the library from it.
+func TestServeStartsWhileNATSIsDown(t *testing.T) {
+	natsAddr, httpAddr := freeAddr(t), freeAddr(t)
+	secret := "serve-test-secret-serve-test-secret-0123"
+	cfg := Config{HTTPAddr: httpAddr, DataDir: t.TempDir(), NATSURL: "nats://" + natsAddr, Migrate: true, StreamMaxAge: time.Hour,
+		StreamReplicas: 1, JWTSecret: secret, JWTIssuer: "cadre", JWTAudience: "cadre-api", MaxBodyBytes: 1 << 20,
+		MaxDocumentBytes: 1 << 20, LogLevel: "warn"}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, cfg, slog.New(slog.DiscardHandler), roles{api: true, workers: true, embedded: true})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve returned %v, want nil", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("serve did not return after cancel")
+		}
+	})
+	base := "http://" + httpAddr
+	testwait.Until(t, processWait, "serve ready with NATS down", func() (bool, error) {
+		select {
+		case err := <-done:
+			t.Fatalf("serve returned while NATS is down: %v", err)
+		default:
+		}
+		status, err := call("GET", base+"/readyz", "", nil, nil)
+		return status == http.StatusOK, fmt.Errorf("readyz %d (%v)", status, err)
+	})
+
+	var tn struct {
+		ID string `json:"id"`
+	}
+	platform := mint(t, []byte(secret), tenants.ID{}, tenants.RolePlatformAdmin)
+	if status, err := call("POST", base+"/v1/tenants", platform, map[string]any{"name": "Acme", "slug": "acme", "industry": "finance"}, &tn); err != nil || status != http.StatusCreated {
+		t.Fatalf("create tenant while NATS is down: %d %v", status, err)
+	}
+	id, err := tenants.ParseID(tn.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := mint(t, []byte(secret), id, tenants.RoleAdmin)
+	if status, err := call("POST", base+"/v1/documents", admin, map[string]any{"title": "Handbook", "content_type": "text/plain",
+		"content": "We deploy services with Kubernetes and review every change."}, nil); err != nil || status != http.StatusAccepted {
+		t.Fatalf("upload while NATS is down: %d %v, want 202", status, err)
+	}
+
+	emb, err := events.StartEmbedded(events.EmbeddedConfig{StoreDir: t.TempDir(), Listen: natsAddr})
+	if err != nil {
+		t.Fatalf("start NATS on %s: %v", natsAddr, err)
+	}
+	t.Cleanup(emb.Shutdown) // after serve has stopped: cleanups run last first
+	nc, err := emb.Connect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	bus, err := events.OpenBus(nc, events.StreamConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	testwait.Until(t, processWait, "upload's event in the stream", func() (bool, error) {
+		info, err := bus.StreamInfo(ctx)
+		if err != nil {
+			return false, err
+		}
+		return info.State.Msgs >= 2, fmt.Errorf("%d messages in the stream, want the tenant's and the upload's", info.State.Msgs)
+	})
+	testwait.Until(t, processWait, "library for the upload", func() (bool, error) {
+		var lib struct {
+			ContextRevision int64 `json:"context_revision"`
+		}
+		status, err := call("GET", base+"/v1/library", admin, nil, &lib)
+		return status == http.StatusOK && lib.ContextRevision >= 1, fmt.Errorf("library %d revision %d (%v)", status, lib.ContextRevision, err)
+	})
+}
