@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
-	"github.com/google/uuid"
 
 	"github.com/cadrehq/cadre/tenants"
 )
@@ -54,12 +53,8 @@ func (s *Server) listPlatformDeadLetters(ctx context.Context, in *PageInput) (*P
 	if err != nil {
 		return nil, err
 	}
-	var afterID uuid.UUID
-	if after != "" {
-		afterID = uuid.MustParse(after) // decodeCursor checked it
-	}
 	n := s.pageSize(in.Limit)
-	list, err := s.cfg.Store.PlatformDeadLetters(ctx, afterID, n+1)
+	list, err := s.cfg.Store.PlatformDeadLetters(ctx, after, n+1)
 	if err != nil {
 		return nil, s.fail(ctx, "list platform dead letters", err)
 	}

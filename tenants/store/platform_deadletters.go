@@ -38,9 +38,13 @@ type platformDeadLetterRow struct {
 
 func (platformDeadLetterRow) TableName() string { return "platform_dead_letters" }
 
-func (r platformDeadLetterRow) toDeadLetter() PlatformDeadLetter {
-	return PlatformDeadLetter{ID: uuid.MustParse(r.ID), Consumer: r.Consumer, StreamSeq: uint64(r.StreamSeq), Subject: r.Subject,
-		Payload: r.Payload, Error: r.Error, Deliveries: r.Deliveries, CreatedAt: r.CreatedAt.UTC()}
+func (r platformDeadLetterRow) toDeadLetter() (PlatformDeadLetter, error) {
+	id, err := storedUUID("platform_dead_letters.id", r.ID)
+	if err != nil {
+		return PlatformDeadLetter{}, err
+	}
+	return PlatformDeadLetter{ID: id, Consumer: r.Consumer, StreamSeq: uint64(r.StreamSeq), Subject: r.Subject,
+		Payload: r.Payload, Error: r.Error, Deliveries: r.Deliveries, CreatedAt: r.CreatedAt.UTC()}, nil
 }
 
 // ParkPlatform records a platform dead letter; parking the same message
@@ -79,9 +83,5 @@ func (s *Store) PlatformDeadLetters(ctx context.Context, after uuid.UUID, limit 
 	if err != nil {
 		return nil, fmt.Errorf("list platform dead letters: %w", err)
 	}
-	out := make([]PlatformDeadLetter, len(rows))
-	for i, r := range rows {
-		out[i] = r.toDeadLetter()
-	}
-	return out, nil
+	return convertRows(rows, platformDeadLetterRow.toDeadLetter)
 }

@@ -70,9 +70,13 @@ func (reviewRow) TableName() string { return "assessment_reviews" }
 func (r reviewRow) toReview() (Review, error) {
 	var m map[string]ratingJSON
 	if err := json.Unmarshal([]byte(r.Ratings), &m); err != nil {
-		return Review{}, fmt.Errorf("decode review ratings: %w", err)
+		return Review{}, corrupt("assessment_reviews.ratings", err)
 	}
-	out := Review{AssessmentID: uuid.MustParse(r.AssessmentID), Reviewer: r.Reviewer, SubmittedAt: r.SubmittedAt.UTC(),
+	id, err := storedUUID("assessment_reviews.assessment_id", r.AssessmentID)
+	if err != nil {
+		return Review{}, err
+	}
+	out := Review{AssessmentID: id, Reviewer: r.Reviewer, SubmittedAt: r.SubmittedAt.UTC(),
 		Version: r.Version, Ratings: make([]ReviewRating, 0, len(m))}
 	for slug, v := range m {
 		out.Ratings = append(out.Ratings, ReviewRating{CompetencySlug: slug, Level: v.Level, Comment: v.Comment})
