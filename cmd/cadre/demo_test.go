@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -20,14 +19,17 @@ import (
 // development secret) on a free port, and returns its configuration.
 func startEmbeddedServe(t *testing.T) Config {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	cfg := Config{HTTPAddr: addr, DataDir: t.TempDir(), Migrate: true, StreamMaxAge: time.Hour, StreamReplicas: 1,
+	cfg := Config{HTTPAddr: freeAddr(t), DataDir: t.TempDir(), Migrate: true, StreamMaxAge: time.Hour, StreamReplicas: 1,
 		JWTIssuer: "cadre", JWTAudience: "cadre-api", MaxBodyBytes: 1 << 20, MaxDocumentBytes: 10 << 20, RateLimit: 200, LogLevel: "warn"}
+	runServe(t, cfg, "serve ready")
+	return cfg
+}
+
+// runServe runs `cadre serve` (API, workers, embedded) in-process with cfg
+// until the test ends, and waits until its /readyz answers 200; serve
+// returning before that, or an error when it stops, fails the test.
+func runServe(t *testing.T, cfg Config, what string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
@@ -44,16 +46,15 @@ func startEmbeddedServe(t *testing.T) Config {
 			t.Error("serve did not return after cancel")
 		}
 	})
-	testwait.Until(t, processWait, "serve ready", func() (bool, error) {
+	testwait.Until(t, processWait, what, func() (bool, error) {
 		select {
 		case err := <-done:
 			t.Fatalf("serve returned early: %v", err)
 		default:
 		}
-		status, err := call("GET", "http://"+addr+"/readyz", "", nil, nil)
+		status, err := call("GET", "http://"+cfg.HTTPAddr+"/readyz", "", nil, nil)
 		return status == http.StatusOK, fmt.Errorf("readyz %d (%v)", status, err)
 	})
-	return cfg
 }
 
 // TestDemo runs `cadre demo` against an in-process `cadre serve` in

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -31,32 +29,8 @@ func TestServeWiresReplayAndLag(t *testing.T) {
 	secret := "serve-test-secret-serve-test-secret-0123"
 	cfg := Config{HTTPAddr: addr, DataDir: t.TempDir(), Migrate: true, StreamMaxAge: time.Hour, StreamReplicas: 1, JWTSecret: secret,
 		JWTIssuer: "cadre", JWTAudience: "cadre-api", MaxBodyBytes: 1 << 20, MaxDocumentBytes: 1 << 20, LogLevel: "warn"}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- serve(ctx, cfg, slog.New(slog.DiscardHandler), roles{api: true, workers: true, embedded: true})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve returned %v, want nil", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("serve did not return after cancel")
-		}
-	})
+	runServe(t, cfg, "serve ready")
 	base := "http://" + addr
-	testwait.Until(t, processWait, "serve ready", func() (bool, error) {
-		select {
-		case err := <-done:
-			t.Fatalf("serve returned early: %v", err)
-		default:
-		}
-		status, err := call("GET", base+"/readyz", "", nil, nil)
-		return status == http.StatusOK, fmt.Errorf("readyz %d (%v)", status, err)
-	})
 
 	var oa struct {
 		Paths map[string]any `json:"paths"`

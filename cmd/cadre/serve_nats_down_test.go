@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"testing"
 	"time"
@@ -24,32 +22,8 @@ func TestServeStartsWhileNATSIsDown(t *testing.T) {
 	cfg := Config{HTTPAddr: httpAddr, DataDir: t.TempDir(), NATSURL: "nats://" + natsAddr, Migrate: true, StreamMaxAge: time.Hour,
 		StreamReplicas: 1, JWTSecret: secret, JWTIssuer: "cadre", JWTAudience: "cadre-api", MaxBodyBytes: 1 << 20,
 		MaxDocumentBytes: 1 << 20, LogLevel: "warn"}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- serve(ctx, cfg, slog.New(slog.DiscardHandler), roles{api: true, workers: true, embedded: true})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve returned %v, want nil", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("serve did not return after cancel")
-		}
-	})
+	runServe(t, cfg, "serve ready with NATS down")
 	base := "http://" + httpAddr
-	testwait.Until(t, processWait, "serve ready with NATS down", func() (bool, error) {
-		select {
-		case err := <-done:
-			t.Fatalf("serve returned while NATS is down: %v", err)
-		default:
-		}
-		status, err := call("GET", base+"/readyz", "", nil, nil)
-		return status == http.StatusOK, fmt.Errorf("readyz %d (%v)", status, err)
-	})
 
 	var tn struct {
 		ID string `json:"id"`
@@ -83,7 +57,7 @@ func TestServeStartsWhileNATSIsDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	testwait.Until(t, processWait, "upload's event in the stream", func() (bool, error) {
-		info, err := bus.StreamInfo(ctx)
+		info, err := bus.StreamInfo(t.Context())
 		if err != nil {
 			return false, err
 		}
