@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,7 +89,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	)
 	if IsPostgresURL(cfg.URL) {
 		dialect = Postgres
-		db, err = gorm.Open(postgres.Open(cfg.URL), gcfg)
+		db, err = gorm.Open(postgres.Open(withSessionTimeouts(cfg.URL)), gcfg)
 	} else {
 		if cfg.URL != "" {
 			return nil, fmt.Errorf("open store: unsupported database url scheme (want postgres://)")
@@ -133,6 +134,39 @@ func (d sqliteDialector) Translate(err error) error {
 		return fmt.Errorf("%w: %w", t, err)
 	}
 	return err
+}
+
+// The timeouts every PostgreSQL session of the store runs with, unless the
+// URL sets them itself (as query parameters, which pgx sends as runtime
+// parameters). They turn a stuck statement, a long lock wait or a
+// transaction left open into an error (ErrUnavailable: the request answers
+// 503, a worker retries with backoff) instead of a tenant frozen behind it.
+var sessionTimeouts = [...][2]string{
+	// No single statement of Cadre's runs for long: tenant-wide work is
+	// batched (500 rows a statement).
+	{"statement_timeout", "30s"},
+	// A write waiting longer than this for a row lock (the tenant row,
+	// a plan head) gives up, so no writer waits on a worker for long.
+	{"lock_timeout", "5s"},
+	// A transaction idle this long is the process's fault (a hang):
+	// PostgreSQL ends it and frees its locks.
+	{"idle_in_transaction_session_timeout", "60s"},
+}
+
+// withSessionTimeouts adds the sessionTimeouts the URL does not set.
+func withSessionTimeouts(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw // gorm reports the malformed URL
+	}
+	q := u.Query()
+	for _, kv := range sessionTimeouts {
+		if !q.Has(kv[0]) {
+			q.Set(kv[0], kv[1])
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // IsPostgresURL reports whether url selects PostgreSQL.
