@@ -1,10 +1,5 @@
 package assessment
 
-import (
-	"sync"
-	"sync/atomic"
-)
-
 // analysedAnswer is an open-text answer tokenised once, with its stem
 // trigrams for the copy-back checks.
 type analysedAnswer struct {
@@ -60,16 +55,7 @@ func (s *answerSet) others(id string) [][]uint64 {
 // repeat across every assessment of a framework, so their trigrams are
 // cached (bounded like the stem cache; results never depend on it).
 func promptTrigrams(prompt string) []uint64 {
-	if v, ok := promptCache.Load(prompt); ok {
-		return v.([]uint64)
-	}
-	tri := trigrams(tokenize(prompt))
-	if promptCacheLen.Add(1) > maxCachedPrompts {
-		promptCache.Clear()
-		promptCacheLen.Store(1)
-	}
-	promptCache.Store(prompt, tri)
-	return tri
+	return promptCache.get(prompt, func(p string) []uint64 { return trigrams(tokenize(p)) })
 }
 
 // maxCachedPrompts bounds the prompt cache; when it is full the cache starts
@@ -78,7 +64,4 @@ const maxCachedPrompts = 1 << 14
 
 // promptCache maps prompts to their trigrams; the slices are never modified
 // once stored.
-var (
-	promptCache    sync.Map
-	promptCacheLen atomic.Int64
-)
+var promptCache = memo[string, []uint64]{max: maxCachedPrompts}

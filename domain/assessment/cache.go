@@ -3,6 +3,7 @@ package assessment
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // maxCachedRubrics bounds a scorer's rubric cache; when it is full the cache
@@ -68,3 +69,28 @@ func rubricEqual(a, b Rubric) bool {
 	return a.Slug == b.Slug && a.Name == b.Name && a.Description == b.Description &&
 		a.Descriptors == b.Descriptors && slices.Equal(a.Keywords, b.Keywords) && slices.Equal(a.Aliases, b.Aliases)
 }
+
+// memo is a concurrent cache of a pure function's results that starts over
+// when it holds max entries: results never depend on it, only speed does.
+type memo[K comparable, V any] struct {
+	max int64
+	m   sync.Map
+	n   atomic.Int64
+}
+
+// get returns f(k), from the cache when it holds it.
+func (c *memo[K, V]) get(k K, f func(K) V) V {
+	if v, ok := c.m.Load(k); ok {
+		return v.(V)
+	}
+	v := f(k)
+	if c.n.Add(1) > c.max {
+		c.m.Clear()
+		c.n.Store(1)
+	}
+	c.m.Store(k, v)
+	return v
+}
+
+// len is how many entries the cache has counted since it last started over.
+func (c *memo[K, V]) len() int64 { return c.n.Load() }

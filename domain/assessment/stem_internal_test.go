@@ -48,7 +48,7 @@ func TestStemCache(t *testing.T) {
 	for i := range maxCachedStems + 10 {
 		stem(fmt.Sprintf("word%dx", i))
 	}
-	if n := stemCacheLen.Load(); n > maxCachedStems {
+	if n := stemCache.len(); n > maxCachedStems {
 		t.Errorf("stem cache holds %d words, want at most %d", n, maxCachedStems)
 	}
 }

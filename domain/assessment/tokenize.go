@@ -2,8 +2,6 @@ package assessment
 
 import (
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/cadrehq/cadre/domain/text/analysis"
 )
@@ -48,16 +46,7 @@ func tokenize(s string) []token {
 // word: the Porter2 stem of its base form, so that "led" meets "leading" and
 // a British "organised" meets an American "organization".
 func stem(w string) string {
-	if s, ok := stemCache.Load(w); ok {
-		return s.(string)
-	}
-	s := analysis.Stem(analysis.BaseForm(w))
-	if stemCacheLen.Add(1) > maxCachedStems {
-		stemCache.Clear()
-		stemCacheLen.Store(1)
-	}
-	stemCache.Store(w, s)
-	return s
+	return stemCache.get(w, func(w string) string { return analysis.Stem(analysis.BaseForm(w)) })
 }
 
 // maxCachedStems bounds the stem cache; when it is full the cache starts
@@ -68,10 +57,7 @@ const maxCachedStems = 1 << 16
 // stemCache maps words to their stems: stemming a word costs several map
 // lookups and a pass over dozens of suffixes, and scoring stems the same
 // words (a rubric's, the common words of answers) again and again.
-var (
-	stemCache    sync.Map
-	stemCacheLen atomic.Int64
-)
+var stemCache = memo[string, string]{max: maxCachedStems}
 
 // hashString is FNV-1a of s.
 func hashString(s string) uint64 {
