@@ -83,3 +83,27 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// acmeWithHandbook creates the tenant "acme" through the API at base and
+// uploads one short handbook as its admin, failing the test unless the
+// answers are 201 and 202; it returns the admin's token.
+func acmeWithHandbook(t *testing.T, base, secret string) string {
+	t.Helper()
+	var tn struct {
+		ID string `json:"id"`
+	}
+	platform := mint(t, []byte(secret), tenants.ID{}, tenants.RolePlatformAdmin)
+	if status, err := call("POST", base+"/v1/tenants", platform, map[string]any{"name": "Acme", "slug": "acme", "industry": "finance"}, &tn); err != nil || status != http.StatusCreated {
+		t.Fatalf("create tenant: %d %v", status, err)
+	}
+	id, err := tenants.ParseID(tn.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := mint(t, []byte(secret), id, tenants.RoleAdmin)
+	if status, err := call("POST", base+"/v1/documents", admin, map[string]any{"title": "Handbook", "content_type": "text/plain",
+		"content": "We deploy services with Kubernetes and review every change."}, nil); err != nil || status != http.StatusAccepted {
+		t.Fatalf("upload: %d %v, want 202", status, err)
+	}
+	return admin
+}

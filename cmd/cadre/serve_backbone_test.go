@@ -42,22 +42,7 @@ func TestServeWiresReplayAndLag(t *testing.T) {
 		t.Error("no replay route: serve does not wire api.Config.Replay")
 	}
 
-	var tn struct {
-		ID string `json:"id"`
-	}
-	platform := mint(t, []byte(secret), tenants.ID{}, tenants.RolePlatformAdmin)
-	if status, err := call("POST", base+"/v1/tenants", platform, map[string]any{"name": "Acme", "slug": "acme", "industry": "finance"}, &tn); err != nil || status != http.StatusCreated {
-		t.Fatalf("create tenant: %d %v", status, err)
-	}
-	id, err := tenants.ParseID(tn.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin := mint(t, []byte(secret), id, tenants.RoleAdmin)
-	if status, err := call("POST", base+"/v1/documents", admin, map[string]any{"title": "Handbook", "content_type": "text/plain",
-		"content": "We deploy services with Kubernetes and review every change."}, nil); err != nil || status != http.StatusAccepted {
-		t.Fatalf("upload: %d %v", status, err)
-	}
+	admin := acmeWithHandbook(t, base, secret)
 	if status, err := call("POST", base+"/v1/admin/dead-letters/"+tenants.NewID().String()+"/replay", admin, nil, nil); err != nil || status != http.StatusNotFound {
 		t.Errorf("replay of an unknown dead letter: %d %v, want 404", status, err)
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/cadrehq/cadre/events"
 	"github.com/cadrehq/cadre/internal/testwait"
-	"github.com/cadrehq/cadre/tenants"
 )
 
 // TestServeStartsWhileNATSIsDown runs `cadre serve` against a NATS URL
@@ -25,22 +24,7 @@ func TestServeStartsWhileNATSIsDown(t *testing.T) {
 	runServe(t, cfg, "serve ready with NATS down")
 	base := "http://" + httpAddr
 
-	var tn struct {
-		ID string `json:"id"`
-	}
-	platform := mint(t, []byte(secret), tenants.ID{}, tenants.RolePlatformAdmin)
-	if status, err := call("POST", base+"/v1/tenants", platform, map[string]any{"name": "Acme", "slug": "acme", "industry": "finance"}, &tn); err != nil || status != http.StatusCreated {
-		t.Fatalf("create tenant while NATS is down: %d %v", status, err)
-	}
-	id, err := tenants.ParseID(tn.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin := mint(t, []byte(secret), id, tenants.RoleAdmin)
-	if status, err := call("POST", base+"/v1/documents", admin, map[string]any{"title": "Handbook", "content_type": "text/plain",
-		"content": "We deploy services with Kubernetes and review every change."}, nil); err != nil || status != http.StatusAccepted {
-		t.Fatalf("upload while NATS is down: %d %v, want 202", status, err)
-	}
+	admin := acmeWithHandbook(t, base, secret)
 
 	emb, err := events.StartEmbedded(events.EmbeddedConfig{StoreDir: t.TempDir(), Listen: natsAddr})
 	if err != nil {
