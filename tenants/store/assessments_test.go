@@ -17,7 +17,8 @@ import (
 )
 
 // newAssessment stores an open assessment of the DevOps framework for a new
-// employee of tenant.
+// employee of tenant (its subject carries the whole assessment id, so that
+// several made in one millisecond do not collide).
 func newAssessment(t *testing.T, s *store.Store, tenant tenants.ID) store.Assessment {
 	t.Helper()
 	f, err := catalog.Default().Framework("devops-engineer", "finance")
@@ -29,7 +30,7 @@ func newAssessment(t *testing.T, s *store.Store, tenant tenants.ID) store.Assess
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newEmployee("taker-"+id.String()[:8], "devops-engineer", uuid.Nil)
+	e := newEmployee("taker-"+id.String(), "devops-engineer", uuid.Nil)
 	a := store.Assessment{ID: id, EmployeeID: e.ID, LibraryVersion: 1, RoleSlug: "devops-engineer", Tier: competency.TierMid,
 		Seed: id.String(), Items: gen.Items, Key: gen.Key, CreatedBy: e.Subject, CreatedAt: time.Now()}
 	inTenant(t, s, tenant, func(tx *store.Tx) error {

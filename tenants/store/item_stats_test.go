@@ -7,38 +7,10 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cadrehq/cadre/domain/assessment"
-	"github.com/cadrehq/cadre/domain/catalog"
-	"github.com/cadrehq/cadre/domain/competency"
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/store"
 	"github.com/cadrehq/cadre/tenants/store/storetest"
 )
-
-// takerAssessment inserts a new employee (a unique subject: newAssessment's
-// is cut from the id's time bits, which repeat within a millisecond) and an
-// open assessment of theirs.
-func takerAssessment(t *testing.T, s *store.Store, tenant tenants.ID) store.Assessment {
-	t.Helper()
-	f, err := catalog.Default().Framework("devops-engineer", "finance")
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := uuid.Must(uuid.NewV7())
-	gen, err := assessment.Generate(f, competency.TierMid, id.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := newEmployee("taker-"+id.String(), "devops-engineer", uuid.Nil)
-	a := store.Assessment{ID: id, EmployeeID: e.ID, LibraryVersion: 1, RoleSlug: "devops-engineer", Tier: competency.TierMid,
-		Seed: id.String(), Items: gen.Items, Key: gen.Key, CreatedBy: e.Subject, CreatedAt: time.Now()}
-	inTenant(t, s, tenant, func(tx *store.Tx) error {
-		if err := tx.InsertEmployee(e); err != nil {
-			return err
-		}
-		return tx.InsertAssessment(a)
-	})
-	return a
-}
 
 // scoreTake answers a (self-ratings of self, the first option of every
 // scenario, no open text), submits and scores it at scoredAt.
@@ -74,17 +46,17 @@ func TestLatestScoredTakesAreLatestBoundedAndTenantScoped(t *testing.T) {
 		s := db.Store
 		a, b := newTenant(t, s, "acme"), newTenant(t, s, "globex")
 		now := time.Now().UTC()
-		first := takerAssessment(t, s, a)
+		first := newAssessment(t, s, a)
 		scoreTake(t, s, a, first, 2, now.Add(-time.Hour))
 		// A second, newer assessment of the same employee replaces the first.
 		second := first
 		second.ID = uuid.Must(uuid.NewV7())
 		inTenant(t, s, a, func(tx *store.Tx) error { return tx.InsertAssessment(second) })
 		scoreTake(t, s, a, second, 5, now)
-		other := takerAssessment(t, s, a)
+		other := newAssessment(t, s, a)
 		scoreTake(t, s, a, other, 3, now)
-		takerAssessment(t, s, a) // open: not read
-		globex := takerAssessment(t, s, b)
+		newAssessment(t, s, a) // open: not read
+		globex := newAssessment(t, s, b)
 		scoreTake(t, s, b, globex, 1, now)
 
 		inTenant(t, s, a, func(tx *store.Tx) error {
