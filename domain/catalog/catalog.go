@@ -135,6 +135,19 @@ func build(src source) (*Catalog, error) {
 			Keywords: fc.Keywords, Aliases: fc.Aliases, Actions: fc.Actions,
 		}
 		copy(comp.Descriptors[:], fc.Descriptors)
+		for _, slug := range fc.Industries {
+			ind, err := competency.ParseIndustry(slug)
+			if err != nil {
+				return nil, fmt.Errorf("%w: competency %q: industry: %w", ErrInvalidData, fc.Slug, err)
+			}
+			if _, ok := c.industryNames[ind]; !ok {
+				return nil, fmt.Errorf("%w: competency %q: industry %q is not in industries.json", ErrInvalidData, fc.Slug, ind)
+			}
+			if slices.Contains(comp.Industries, ind) {
+				return nil, fmt.Errorf("%w: competency %q lists industry %q twice", ErrInvalidData, fc.Slug, ind)
+			}
+			comp.Industries = append(comp.Industries, ind)
+		}
 		c.competencies = append(c.competencies, comp)
 	}
 	slices.SortFunc(c.competencies, func(a, b competency.Competency) int { return strings.Compare(a.Slug, b.Slug) })
@@ -272,6 +285,7 @@ func cloneInfo(ri RoleInfo) RoleInfo {
 func cloneCompetency(comp competency.Competency) competency.Competency {
 	comp.Keywords = slices.Clone(comp.Keywords)
 	comp.Aliases = slices.Clone(comp.Aliases)
+	comp.Industries = slices.Clone(comp.Industries)
 	actions := make(map[competency.Level][]competency.Action, len(comp.Actions))
 	for l, as := range comp.Actions {
 		actions[l] = slices.Clone(as)

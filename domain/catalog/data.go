@@ -34,6 +34,7 @@ type fileCompetency struct {
 	Keywords    []string                                 `json:"keywords"`
 	Aliases     []string                                 `json:"aliases"`
 	Actions     map[competency.Level][]competency.Action `json:"actions"`
+	Industries  []string                                 `json:"industries,omitempty"`
 }
 
 // fileEntry is one competency of a role's base framework.

@@ -16,14 +16,19 @@ var update = flag.Bool("update", false, "rewrite testdata/golden files")
 
 // goldenRoles picks, per industry, a role characteristic of it.
 var goldenRoles = map[competency.Industry]string{
-	"education":     "learning-development-specialist",
-	"energy":        "devops-engineer",
-	"finance":       "devops-engineer",
-	"healthcare":    "registered-nurse",
-	"manufacturing": "production-supervisor",
-	"public-sector": "caseworker",
-	"retail":        "store-manager",
-	"technology":    "software-engineer",
+	"agriculture":           "operations-manager",
+	"construction":          "project-manager",
+	"education":             "learning-development-specialist",
+	"energy":                "devops-engineer",
+	"finance":               "devops-engineer",
+	"healthcare":            "registered-nurse",
+	"hospitality":           "operations-manager",
+	"logistics":             "supply-chain-analyst",
+	"manufacturing":         "production-supervisor",
+	"professional-services": "accountant",
+	"public-sector":         "caseworker",
+	"retail":                "store-manager",
+	"technology":            "software-engineer",
 }
 
 // goldenEntry is the reviewable shape of a framework entry: what changes

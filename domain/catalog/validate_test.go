@@ -124,6 +124,8 @@ func TestLoadFSRejectsBadCompetency(t *testing.T) {
 		}, "share a descriptor"},
 		{"unknown category", func(c map[string]any) { c["category"] = "magic" }, "invalid category"},
 		{"no actions for level 5", func(c map[string]any) { delete(c["actions"].(map[string]any), "5") }, "level 5"},
+		{"unknown industry", func(c map[string]any) { c["industries"] = []any{"space-mining"} }, "not in industries.json"},
+		{"industry twice", func(c map[string]any) { c["industries"] = []any{"retail", "retail"} }, "twice"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

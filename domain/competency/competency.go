@@ -23,6 +23,10 @@ type Competency struct {
 	Keywords    []string           `json:"keywords"`
 	Aliases     []string           `json:"aliases"`
 	Actions     map[Level][]Action `json:"actions"`
+	// Industries are the industries the competency belongs to; none means it
+	// is useful in any industry. A library builder asks more evidence of a
+	// competency tagged only for other industries than the company's.
+	Industries []Industry `json:"industries,omitempty"`
 	// Scenarios are the situational judgement items an assessment asks about
 	// the competency; a competency without them (one built from a company
 	// value, a custom one) gets scenarios from its description. They carry
