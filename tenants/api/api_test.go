@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -299,6 +300,52 @@ func TestIdempotencyKey(t *testing.T) {
 		// Keys are per tenant: another tenant's same key is its own.
 		_, adminB := e.createTenant("globex")
 		expect(t, e.do("POST", "/v1/documents", adminB, body, "Idempotency-Key", "k-1"), 202, "other tenant, same key")
+	})
+}
+
+// TestIdempotencyKeyUnderConcurrency: 16 concurrent POSTs with one key make
+// one assessment (the others answer 409 in flight or replay the answer),
+// and a refused request does not keep its key from the corrected retry.
+func TestIdempotencyKeyUnderConcurrency(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db storetest.DB) {
+		e := newEnv(t, db)
+		tenant, admin := e.createTenant("acme")
+		expect(t, e.importCSV(admin, companyCSV(5)), 200, "import employees")
+		taker := e.token(tenant, "u1", tenants.RoleEmployee)
+		const n = 16
+		statuses := make([]int, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				statuses[i] = e.do("POST", "/v1/assessments", taker, map[string]any{}, "Idempotency-Key", "same").Status
+			}()
+		}
+		wg.Wait()
+		for _, code := range statuses {
+			if code != 201 && code != 409 {
+				t.Errorf("concurrent duplicate answered %d, want 201 or 409", code)
+			}
+		}
+		list := e.do("GET", "/v1/assessments", taker, nil).json(t)["items"].([]any)
+		if len(list) != 1 {
+			t.Errorf("assessments: %d (statuses %v), want exactly 1", len(list), statuses)
+		}
+
+		// A 4xx is not stored: the corrected request with the same key runs.
+		bad := map[string]any{"title": "", "content": "x", "content_type": "text/plain"}
+		expect(t, e.do("POST", "/v1/documents", admin, bad, "Idempotency-Key", "fix-me"), 422, "invalid first try")
+		fixed := map[string]any{"title": "Leave", "content": "take your holidays", "content_type": "text/plain"}
+		expect(t, e.do("POST", "/v1/documents", admin, fixed, "Idempotency-Key", "fix-me"), 202, "corrected retry, same key")
+
+		// Keys are per subject: another admin's same key is their own.
+		other := e.token(tenant, "bob", tenants.RoleAdmin)
+		third := map[string]any{"title": "Travel", "content": "book trains early", "content_type": "text/plain"}
+		expect(t, e.do("POST", "/v1/documents", other, third, "Idempotency-Key", "fix-me"), 202, "other subject, same key")
+		if d, _, _ := e.counts(tenant); d != 2 {
+			t.Errorf("documents: %d, want 2", d)
+		}
 	})
 }
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -204,9 +203,13 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	})
 }
 
-// idempotency honours Idempotency-Key on POST: the first answer (below 500)
-// to a key is stored per tenant and replayed for the same request; the same
-// key with another request body is a 422 problem.
+// idempotency honours Idempotency-Key on POST. A key is scoped to the
+// tenant, the subject, the method and the path. The first request claims
+// the key before it runs: a concurrent duplicate meanwhile answers 409
+// idempotency-key-in-flight, so one key never makes two objects. Only a
+// successful (2xx) answer is kept and replayed to the same request for
+// store.IdempotencyTTL; any other answer releases the key, so the corrected
+// retry runs. The same key with another request body is a 422 problem.
 func (s *Server) idempotency(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := r.Header.Get("Idempotency-Key")
@@ -234,21 +237,26 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 		h.Write(body)
 		hash := hex.EncodeToString(h.Sum(nil))
 		ctx := r.Context()
-		prev, err := s.cfg.Store.IdempotentResponse(ctx, p.Tenant, key)
+		scope := store.IdempotencyScope{Subject: p.Subject, Method: r.Method, Route: r.URL.Path, Key: key}
+		prev, claimed, err := s.cfg.Store.ClaimIdempotencyKey(ctx, p.Tenant, scope, hash)
 		switch {
-		case err == nil:
-			if prev.RequestHash != hash || prev.Subject != p.Subject {
-				writeProblem(w, problem(http.StatusUnprocessableEntity, "idempotency-key-reused", "this Idempotency-Key was used with a different request"))
-				return
-			}
+		case err != nil:
+			noteFailure(ctx, "idempotency claim", err)
+			w.Header().Set("Retry-After", "1")
+			writeProblem(w, problem(http.StatusServiceUnavailable, "", "try again later"))
+			return
+		case !claimed && prev.RequestHash != hash:
+			writeProblem(w, problem(http.StatusUnprocessableEntity, "idempotency-key-reused", "this Idempotency-Key was used with a different request"))
+			return
+		case !claimed && prev.InFlight():
+			w.Header().Set("Retry-After", "1")
+			writeProblem(w, problem(http.StatusConflict, "idempotency-key-in-flight", "a request with this Idempotency-Key is still being answered; retry after it has"))
+			return
+		case !claimed:
 			w.Header().Set("Content-Type", contentTypeFor(prev.Status))
 			w.Header().Set("Idempotent-Replayed", "true")
 			w.WriteHeader(prev.Status)
 			_, _ = w.Write(prev.Body)
-			return
-		case !errors.Is(err, store.ErrNotFound):
-			noteFailure(ctx, "idempotency lookup", err)
-			writeProblem(w, problem(http.StatusServiceUnavailable, "", "try again later"))
 			return
 		}
 		sw, ok := w.(*statusWriter)
@@ -256,17 +264,33 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 			sw = &statusWriter{ResponseWriter: w}
 		}
 		sw.buf = &bytes.Buffer{}
-		next.ServeHTTP(sw, r)
-		if sw.status > 0 && sw.status < 500 {
-			err := s.cfg.Store.SaveIdempotentResponse(ctx, p.Tenant, key, store.IdempotentResponse{
-				Subject: p.Subject, RequestHash: hash, Status: sw.status, Body: sw.buf.Bytes()})
-			if err != nil && !errors.Is(err, store.ErrConflict) {
-				// The answer is sent already, and is not a 5xx: this is
-				// the only log of the failure.
-				s.cfg.Logger.ErrorContext(ctx, "idempotency save", append(logAttrs(ctx), "err", err)...)
+		defer func() { sw.buf = nil }()
+		// The claim is settled whatever happens to the handler, and with a
+		// context the client cannot cancel: an unsettled claim would hold
+		// the key until store.IdempotencyInFlightTTL.
+		settle := context.WithoutCancel(ctx)
+		completed := false
+		defer func() {
+			if completed {
+				return
 			}
+			if err := s.cfg.Store.ReleaseIdempotencyKey(settle, p.Tenant, scope); err != nil {
+				s.cfg.Logger.ErrorContext(ctx, "idempotency release", append(logAttrs(ctx), "err", err)...)
+			}
+		}()
+		next.ServeHTTP(sw, r)
+		if sw.status >= 200 && sw.status < 300 {
+			err := s.cfg.Store.CompleteIdempotencyKey(settle, p.Tenant, scope, store.IdempotentResponse{
+				Subject: p.Subject, RequestHash: hash, Status: sw.status, Body: sw.buf.Bytes()})
+			if err != nil {
+				// The answer is sent already: this is the only log of the
+				// failure. The claim is released below, so a retry runs
+				// again rather than waiting for the claim to expire.
+				s.cfg.Logger.ErrorContext(ctx, "idempotency save", append(logAttrs(ctx), "err", err)...)
+				return
+			}
+			completed = true
 		}
-		sw.buf = nil
 	})
 }
 

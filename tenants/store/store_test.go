@@ -143,7 +143,7 @@ func TestDeleteTenantErasesEveryRow(t *testing.T) {
 		a, b := newTenant(t, s, "acme"), newTenant(t, s, "globex")
 		addDocument(t, s, a, "aaaa")
 		addDocument(t, s, b, "bbbb")
-		if err := s.SaveIdempotentResponse(ctx, a, "k1", store.IdempotentResponse{Subject: "u", RequestHash: "h", Status: 201, Body: []byte("{}")}); err != nil {
+		if _, _, err := s.ClaimIdempotencyKey(ctx, a, store.IdempotencyScope{Subject: "u", Method: "POST", Route: "/v1/documents", Key: "k1"}, "h"); err != nil {
 			t.Fatal(err)
 		}
 		err := s.DeleteTenant(ctx, a, func(tx *store.Tx, tn store.Tenant) error {
