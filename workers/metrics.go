@@ -32,6 +32,20 @@ func newRunnerMetrics(reg prometheus.Registerer) *runnerMetrics {
 	return m
 }
 
+// handledOutcomes are the outcome labels of cadre_worker_events_total.
+var handledOutcomes = []string{"ok", "duplicate", "tenant_gone", "unavailable", "error"}
+
+// seed creates every series of worker at zero, so that an alert on rate()
+// or increase() sees the first redelivery or dead letter: a counter that
+// appears at 1 has no earlier sample to rise from.
+func (m *runnerMetrics) seed(worker string) {
+	for _, o := range handledOutcomes {
+		m.handled.WithLabelValues(worker, o)
+	}
+	m.redeliveries.WithLabelValues(worker)
+	m.deadLetters.WithLabelValues(worker)
+}
+
 // DefaultLagTimeout bounds the stream queries of one scrape of a
 // LagCollector.
 const DefaultLagTimeout = 2 * time.Second

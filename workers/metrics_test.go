@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/prometheus/client_golang/prometheus"
@@ -80,4 +81,41 @@ func TestConsumerNames(t *testing.T) {
 	if diff := cmp.Diff([]string{"library", "scoring", workers.JanitorName}, got); diff != "" {
 		t.Errorf("ConsumerNames (-want +got):\n%s", diff)
 	}
+}
+
+// TestRunnerSeriesExistAtZero: once a worker runs, its redelivery and
+// dead-letter counters exist at 0, so an alert on rate() sees the first one.
+func TestRunnerSeriesExistAtZero(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db storetest.DB) {
+		r := newRig(t, db)
+		r.run(t, workers.Library())
+		want := map[string]bool{"cadre_worker_redeliveries_total": false, "cadre_worker_dead_letters_total": false, "cadre_worker_events_total": false}
+		testwait.Until(t, 10*time.Second, "seeded series", func() (bool, error) {
+			mfs, err := r.reg.Gather()
+			if err != nil {
+				return false, err
+			}
+			for _, mf := range mfs {
+				if _, ok := want[mf.GetName()]; !ok {
+					continue
+				}
+				for _, m := range mf.GetMetric() {
+					if m.GetCounter().GetValue() != 0 {
+						return false, fmt.Errorf("%s = %v before any event", mf.GetName(), m.GetCounter().GetValue())
+					}
+					for _, l := range m.GetLabel() {
+						if l.GetName() == "worker" && l.GetValue() == workers.LibraryWorkerName {
+							want[mf.GetName()] = true
+						}
+					}
+				}
+			}
+			for _, ok := range want {
+				if !ok {
+					return false, nil
+				}
+			}
+			return true, nil
+		})
+	})
 }

@@ -57,6 +57,7 @@ func (r *Runner) Run(ctx context.Context, ws ...Worker) error {
 	var wg sync.WaitGroup
 	errs := make([]error, len(ws))
 	for i, w := range ws {
+		r.m.seed(w.Name)
 		wg.Go(func() { errs[i] = r.run(ctx, w) })
 	}
 	wg.Wait()
