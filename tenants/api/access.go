@@ -130,7 +130,7 @@ func (s *Server) pageSize(limit int) int {
 
 // PageInput is the cursor pagination of list routes.
 type PageInput struct {
-	Limit  int    `query:"limit" minimum:"0" maximum:"1000" doc:"Items per page (default 50, at most 200)."`
+	Limit  int    `query:"limit" minimum:"0" maximum:"200" doc:"Items per page (default 50, at most 200)."`
 	Cursor string `query:"cursor" doc:"The next_cursor of the previous page."`
 }
 

@@ -26,7 +26,7 @@ type LibraryVersionBody struct {
 
 // LibraryVersionsInput pages through the history, newest first.
 type LibraryVersionsInput struct {
-	Limit  int    `query:"limit" minimum:"0" maximum:"1000" doc:"Items per page (default 50, at most 200)."`
+	Limit  int    `query:"limit" minimum:"0" maximum:"200" doc:"Items per page (default 50, at most 200)."`
 	Cursor string `query:"cursor" doc:"The next_cursor of the previous page."`
 	Before string `query:"before" doc:"Only versions older than this version number (an alternative to cursor)."`
 }

@@ -271,7 +271,7 @@ func (s *Server) putMyPlanTarget(ctx context.Context, in *PutPlanTargetInput) (*
 
 // PlanHistoryInput pages through the caller's plan versions.
 type PlanHistoryInput struct {
-	Limit  int    `query:"limit" minimum:"0" maximum:"1000" doc:"Versions per page (default 50, at most 200)."`
+	Limit  int    `query:"limit" minimum:"0" maximum:"200" doc:"Versions per page (default 50, at most 200)."`
 	Cursor string `query:"cursor" doc:"The next_cursor of the previous page."`
 }
 

@@ -172,6 +172,7 @@ func (s *Server) registerOps() {
 	s.registerValues()
 	s.registerLibrary()
 	s.registerDeadLetters()
+	s.registerAudit()
 	s.registerCatalog()
 	s.registerEmployees()
 	s.registerMe()

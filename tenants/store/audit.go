@@ -59,6 +59,41 @@ func (tx *Tx) Audit(actor, action, resource string, detail map[string]any) error
 	return nil
 }
 
+// AuditQuery selects audit entries: each set field must match (Resource is
+// the object acted on); From and To bound the time, To excluded; After is
+// a cursor (the last id of the previous page).
+type AuditQuery struct {
+	Actor, Action, Resource string
+	From, To                time.Time
+	After                   uuid.UUID
+	Limit                   int
+}
+
+// AuditEntries returns the tenant's audit entries that q selects, oldest
+// first (ids are UUIDv7, so id order is time order).
+func (tx *Tx) AuditEntries(q AuditQuery) ([]AuditEntry, error) {
+	var rows []auditRow
+	db := tx.db.Where("tenant_id = ?", tx.tenant.String()).Order("id").Limit(q.Limit)
+	for col, v := range map[string]string{"actor": q.Actor, "action": q.Action, "resource": q.Resource} {
+		if v != "" {
+			db = db.Where(col+" = ?", v)
+		}
+	}
+	if !q.From.IsZero() {
+		db = db.Where("created_at >= ?", q.From.UTC())
+	}
+	if !q.To.IsZero() {
+		db = db.Where("created_at < ?", q.To.UTC())
+	}
+	if q.After != uuid.Nil {
+		db = db.Where("id > ?", q.After.String())
+	}
+	if err := db.Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("audit entries: %w", err)
+	}
+	return convertRows(rows, auditRow.toEntry)
+}
+
 // AuditLog returns the tenant's audit entries, newest last.
 func (tx *Tx) AuditLog(limit int) ([]AuditEntry, error) {
 	var rows []auditRow
