@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cadrehq/cadre/tenants/api"
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
@@ -60,6 +61,9 @@ type Config struct {
 	RateLimit float64
 	// LogLevel (CADRE_LOG_LEVEL): debug, info, warn, error. Default info.
 	LogLevel string
+	// CORSOrigins (CADRE_CORS_ORIGINS): comma-separated browser origins
+	// allowed to call the API, e.g. https://dash.example.com. Default none.
+	CORSOrigins []string
 }
 
 func getenv(k, def string) string {
@@ -139,6 +143,9 @@ func loadConfig() (Config, error) {
 	}
 	if c.MaxDocumentBytes, err = strconv.ParseInt(getenv("CADRE_MAX_DOCUMENT_BYTES", "10485760"), 10, 64); err != nil || c.MaxDocumentBytes < 1024 {
 		bad("CADRE_MAX_DOCUMENT_BYTES", os.Getenv("CADRE_MAX_DOCUMENT_BYTES"), "must be a number of bytes ≥ 1024")
+	}
+	if c.CORSOrigins, err = api.ParseCORSOrigins(os.Getenv("CADRE_CORS_ORIGINS")); err != nil {
+		bad("CADRE_CORS_ORIGINS", os.Getenv("CADRE_CORS_ORIGINS"), err.Error())
 	}
 	if c.RateLimit, err = strconv.ParseFloat(getenv("CADRE_RATE_LIMIT", "200"), 64); err != nil || c.RateLimit < 0 {
 		bad("CADRE_RATE_LIMIT", os.Getenv("CADRE_RATE_LIMIT"), "must be requests per second per tenant (0 disables)")

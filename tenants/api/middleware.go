@@ -84,8 +84,8 @@ func (w *statusWriter) Flush() {
 }
 
 // middleware chains, outermost first: request id, recover, metrics and
-// logging, authentication and tenant scope, rate limits, idempotency keys,
-// then the routes.
+// logging, CORS, authentication and tenant scope, rate limits, idempotency
+// keys, then the routes.
 func (s *Server) middleware(next http.Handler) http.Handler {
 	routed := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next.ServeHTTP(w, r)
@@ -95,6 +95,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	})
 	inner := s.idempotency(routed)
 	inner = s.authenticate(inner)
+	inner = s.cors(inner)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rid := r.Header.Get("X-Request-Id")

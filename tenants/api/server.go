@@ -88,6 +88,9 @@ type Config struct {
 	Gatherer   prometheus.Gatherer
 	// Version is reported in the OpenAPI document.
 	Version string
+	// CORSOrigins are the browser origins allowed to call the API (exact,
+	// lowercase; see ParseCORSOrigins). None by default.
+	CORSOrigins []string
 }
 
 // Server is the HTTP API.
