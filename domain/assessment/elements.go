@@ -128,7 +128,7 @@ func findAccount(text string, toks []token) account {
 					break
 				}
 				past := pastTense(n.word)
-				if t.word == "i" && past {
+				if t.word == "i" && (past || has(pastAsBase, n.word)) {
 					ac.strongActions++
 					ac.strong[t.sentence] = true
 				} else if past || (t.word == "i" && !strings.HasSuffix(n.word, "ing")) {
@@ -175,12 +175,12 @@ func findAccount(text string, toks []token) account {
 			}
 		}
 		reach := 0
-		switch {
-		case has(scopeOrg, t.word):
+		switch w := possessor(t.word); {
+		case has(scopeOrg, w):
 			reach = 4
-		case has(scopeMany, t.word):
+		case has(scopeMany, w):
 			reach = 3
-		case has(scopeTeam, t.word):
+		case has(scopeTeam, w):
 			reach = 2
 		case t.word == "myself" || t.word == "own":
 			reach = 1
@@ -234,6 +234,20 @@ func isSpecific(text string, toks []token, i int) bool {
 	}
 	first := i == 0 || toks[i-1].sentence != t.sentence
 	return !first
+}
+
+// possessor returns w without a possessive ending: the "company's" strategy
+// is the company's reach.
+func possessor(w string) string {
+	for _, suffix := range []string{"'s", "’s", "s'", "s’"} {
+		if b, ok := strings.CutSuffix(w, suffix); ok {
+			if suffix[0] == 's' {
+				return b + "s"
+			}
+			return b
+		}
+	}
+	return w
 }
 
 // has reports whether set holds w.

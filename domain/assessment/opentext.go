@@ -41,8 +41,13 @@ const (
 	claimCap = 2.0
 	// partialCap is the highest score of an answer with actions and
 	// specifics but neither a situation nor a result: an account, but an
-	// incomplete one.
+	// incomplete one (unless its reach is wide, see wideScope).
 	partialCap = 3.4
+	// wideScope is the backed reach (several teams) from which an account
+	// with actions and specifics is not held to partialCap: what the writer
+	// did for several teams or the organisation, named with its specifics,
+	// is the evidence, told with or without its situation.
+	wideScope = 3
 	// noActionQuality multiplies the quality of an answer in which the
 	// writer does nothing.
 	noActionQuality = 0.4
@@ -112,7 +117,7 @@ func (s *LexicalScorer) scoreText(m *rubricModel, ans *analysedAnswer, others, p
 	switch {
 	case !backed:
 		ts.score = math.Min(ts.score, claimCap)
-	case ac.situation == 0 && ac.result == 0:
+	case ac.situation == 0 && ac.result == 0 && ac.backedScope < wideScope:
 		ts.score = math.Min(ts.score, partialCap)
 	}
 	if backed && ac.scope > 0 {
