@@ -29,8 +29,10 @@ type account struct {
 	// number.
 	acted, strong, numeric map[int]bool
 	// claims counts the sentences in which the writer describes themselves
-	// ("I am passionate about", "I believe in") rather than acts.
-	claims int
+	// ("I am passionate about", "I believe in") rather than acts; claimed
+	// holds them.
+	claims  int
+	claimed map[int]bool
 }
 
 // Words that make up the elements.
@@ -73,7 +75,7 @@ var (
 	scopeTeam = setOf("team", "squad", "colleagues", "teammates")
 	scopeMany = setOf("teams", "groups", "squads", "departments", "tribes")
 	scopeOrg  = setOf("company", "organisation", "organization", "org", "department", "companywide", "business",
-		"industry", "everyone", "whole", "entire", "founders", "board", "executive", "exec", "engineering")
+		"industry", "everyone", "founders", "board", "executive", "exec", "engineering")
 )
 
 // findAccount finds the elements of a behavioural account in the answer.
@@ -88,6 +90,7 @@ func findAccount(text string, toks []token) account {
 	actSentence := map[int]bool{}
 	ac.acted, ac.strong, ac.numeric = actSentence, map[int]bool{}, map[int]bool{}
 	claimed := map[int]bool{}
+	ac.claimed = claimed
 	var specificAt []int
 	for i, t := range toks {
 		next := func(k int) (token, bool) {
@@ -204,6 +207,20 @@ func findAccount(text string, toks []token) account {
 		}
 	}
 	return ac
+}
+
+// told returns the tokens of the sentences in which the writer acts and
+// does not describe themselves: the account. The rubric's words count only
+// there, so vocabulary in a self-portrait ("I am a strategic, data-driven
+// leader") earns nothing.
+func (ac *account) told(toks []token) []token {
+	out := make([]token, 0, len(toks))
+	for _, t := range toks {
+		if ac.acted[t.sentence] && !ac.claimed[t.sentence] {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // backScope lists the scope words of the answer as elements; called only

@@ -99,7 +99,7 @@ func (s *LexicalScorer) scoreText(m *rubricModel, ans *analysedAnswer, others, p
 			marks[h.level-1]++
 		}
 	}
-	sims, termLevel := descriptorSimilarity(m, toks)
+	sims, termLevel := descriptorSimilarity(m, ac.told(toks))
 	if !backed {
 		// The words of the top two descriptors are about reach beyond one
 		// team; in a claim they count for nothing.
