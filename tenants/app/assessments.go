@@ -152,26 +152,39 @@ func (a *App) SubmitAssessment(ctx context.Context, p tenants.Principal, id uuid
 		return store.Assessment{}, err
 	}
 	var as store.Assessment
-	err := a.inTenant(ctx, p, func(tx *tx) error {
-		cur, err := takersAssessment(tx.Tx, p, id)
-		if err != nil {
+	var err error
+	for attempt := 0; ; attempt++ {
+		err = a.inTenant(ctx, p, func(tx *tx) error {
+			cur, err := takersAssessment(tx.Tx, p, id)
+			if err != nil {
+				return err
+			}
+			if version != 0 && cur.Status == store.AssessmentOpen && version != cur.Version {
+				return stale(cur.Version)
+			}
+			if as, err = tx.Submit(cur); err != nil {
+				return err
+			}
+			_, err = tx.record(change{Action: "assessment.submit", Resource: "assessment/" + id.String(),
+				Detail: map[string]any{"version": as.Version},
+				Events: func(int64) []store.PendingEvent {
+					return event(events.TypeAssessmentSubmitted, as.ID.String(), events.AssessmentSubmitted{AssessmentID: as.ID.String(),
+						EmployeeID: as.EmployeeID.String(), LibraryVersion: as.LibraryVersion, Tier: as.Tier.String()})
+				}})
 			return err
+		})
+		// Without a precondition, submit what a concurrent save stored: read
+		// the newer version and try again.
+		if errors.Is(err, store.ErrStaleVersion) && version == 0 && attempt < saveRetries {
+			continue
 		}
-		if version != 0 && cur.Status == store.AssessmentOpen && version != cur.Version {
-			return stale(cur.Version)
-		}
-		if as, err = tx.SubmitAssessment(id); err != nil {
-			return err
-		}
-		_, err = tx.record(change{Action: "assessment.submit", Resource: "assessment/" + id.String(),
-			Detail: map[string]any{"version": as.Version},
-			Events: func(int64) []store.PendingEvent {
-				return event(events.TypeAssessmentSubmitted, as.ID.String(), events.AssessmentSubmitted{AssessmentID: as.ID.String(),
-					EmployeeID: as.EmployeeID.String(), LibraryVersion: as.LibraryVersion, Tier: as.Tier.String()})
-			}})
-		return err
-	})
-	if errors.Is(err, store.ErrAssessmentClosed) {
+		break
+	}
+	switch {
+	case errors.Is(err, store.ErrStaleVersion):
+		// The version read was current but a save landed before the submit.
+		return store.Assessment{}, stale(version + 1)
+	case errors.Is(err, store.ErrAssessmentClosed):
 		return store.Assessment{}, errClosed
 	}
 	return as, err
