@@ -71,9 +71,14 @@ var (
 	// sentence without a subject they tell what was done ("Set up the review
 	// process. Cut the bill by half.").
 	pastAsBase = setOf("set", "cut", "put", "shut", "split", "spread")
+	// workVerbs open a sentence that tells, without a subject, what the
+	// writer does as a duty ("Run the capacity planning.", "Train new
+	// leads."): an action in the present, so a weak one.
+	workVerbs = setOf("lead", "run", "own", "manage", "train", "coach", "mentor", "chair", "maintain", "review",
+		"build", "write", "design", "define", "look", "post", "flag", "agree", "update", "teach", "plan", "hire")
 	// scopeWords are the words that state a reach, by scope level.
 	scopeTeam = setOf("team", "squad", "colleagues", "teammates")
-	scopeMany = setOf("teams", "groups", "squads", "departments", "tribes")
+	scopeMany = setOf("teams", "group", "groups", "squads", "departments", "tribes")
 	scopeOrg  = setOf("company", "organisation", "organization", "org", "department", "companywide", "business",
 		"industry", "everyone", "founders", "board", "executive", "exec", "engineering")
 )
@@ -148,9 +153,17 @@ func findAccount(text string, toks []token) account {
 		// ("Designed the standard. Cut page load by half."): a sentence that
 		// opens with a past-tense verb (or one spelled like its base form).
 		if opens := i == 0 || toks[i-1].sentence != t.sentence; opens && !actSentence[t.sentence] && !has(auxiliaries, t.word) && !has(states, t.word) {
-			if !t.stop && (pastTense(t.word) || has(pastAsBase, t.word)) {
+			switch {
+			case t.stop:
+			case pastTense(t.word) || has(pastAsBase, t.word):
 				ac.strongActions++
 				ac.strong[t.sentence] = true
+				actSentence[t.sentence] = true
+				add(ElementAction, i, i)
+			case has(workVerbs, t.word):
+				// "Lead the reviews for six teams.": what the writer does,
+				// told like a list of duties.
+				ac.weakActions++
 				actSentence[t.sentence] = true
 				add(ElementAction, i, i)
 			}
