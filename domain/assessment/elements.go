@@ -222,19 +222,11 @@ func findAccount(text string, toks []token) account {
 	return ac
 }
 
-// told returns the tokens of the sentences in which the writer acts and
-// does not describe themselves: the account. The rubric's words count only
+// tells reports whether sentence s is part of the account: the writer acts
+// in it and does not describe themselves. The rubric's words count only
 // there, so vocabulary in a self-portrait ("I am a strategic, data-driven
 // leader") earns nothing.
-func (ac *account) told(toks []token) []token {
-	out := make([]token, 0, len(toks))
-	for _, t := range toks {
-		if ac.acted[t.sentence] && !ac.claimed[t.sentence] {
-			out = append(out, t)
-		}
-	}
-	return out
-}
+func (ac *account) tells(s int) bool { return ac.acted[s] && !ac.claimed[s] }
 
 // backScope lists the scope words of the answer as elements; called only
 // when the answer's actions and specifics back them.

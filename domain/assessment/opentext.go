@@ -99,7 +99,7 @@ func (s *LexicalScorer) scoreText(m *rubricModel, ans *analysedAnswer, others, p
 			marks[h.level-1]++
 		}
 	}
-	sims, termLevel := descriptorSimilarity(m, ac.told(toks))
+	sims, termLevel := descriptorSimilarity(m, toks, &ac)
 	if !backed {
 		// The words of the top two descriptors are about reach beyond one
 		// team; in a claim they count for nothing.
@@ -211,13 +211,14 @@ func sortElements(es []Element) []Element {
 }
 
 // descriptorSimilarity returns, for each level, the share of the weight of
-// its descriptor's stems that the answer uses, and for each matched stem the
-// level it points to (the lowest level holding it).
-func descriptorSimilarity(m *rubricModel, toks []token) ([5]float64, map[string]int) {
+// its descriptor's stems that the account of the answer uses (see
+// account.tells), and for each matched stem the level it points to (the
+// lowest level holding it).
+func descriptorSimilarity(m *rubricModel, toks []token, ac *account) ([5]float64, map[string]int) {
 	var sims [5]float64
 	termLevel := make(map[string]int, 16)
 	for _, t := range toks {
-		if t.stop {
+		if t.stop || !ac.tells(t.sentence) {
 			continue
 		}
 		mask, ok := m.levels[t.stem]
