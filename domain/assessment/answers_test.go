@@ -182,15 +182,22 @@ func TestLabelledCorpusIsWellFormed(t *testing.T) {
 // the tune half then gave 0.790 and 0.859, so the rules fit the tune half
 // better than they generalise); and once after a round kept only where it
 // held up in two-fold cross-validation by author inside the tune half (open
-// text 0.618, fused 0.765; the tune half then gave 0.808 and 0.875).
+// text 0.618, fused 0.765; the tune half then gave 0.808 and 0.875). A
+// fourth round (2026-12-08) was tuned on the tune half alone, its residuals
+// printed by TestTuneHalfResiduals and each rule kept only where it did not
+// lower the rho of the tune half's authors taken one by one (possessives
+// state a reach, the rubric's words count only in the sentences that tell
+// what the writer did, a backed wide reach escapes the partial cap, duties
+// told without a subject are actions); the test half was then measured once:
+// open text 0.650, fused 0.769 (tune half 0.835 and 0.898).
 const (
 	textRhoTarget  = 0.8
 	fusedRhoTarget = 0.85
 	// textRhoFloor and fusedRhoFloor are the last test-half figures less a
-	// margin of about 0.03. Both are BELOW the targets: the behavioural
+	// margin of about 0.02. Both are BELOW the targets: the behavioural
 	// scorer does not yet meet issue 15's bar on unseen answers.
-	textRhoFloor  = 0.59
-	fusedRhoFloor = 0.73
+	textRhoFloor  = 0.63
+	fusedRhoFloor = 0.75
 )
 
 // corpusRho scores every answer of a half of the corpus: the open-text
