@@ -8,12 +8,12 @@ import (
 
 // demoAnswerParts are the sentences the demo's open-text answers are made
 // of, by strength (weak, middling, strong) and part (an opening that names
-// the competency as {topic}, what the person did, what came of it). An
-// answer takes one sentence of each part; answerPicker makes sure no two
+// the competency as {topic}, two of what the person did, what came of it).
+// An answer takes one sentence of each part; answerPicker makes sure no two
 // answers of one assessment share more than one sentence, so the scorer
 // sees a different account per competency (not the same text copied from
 // item to item) and the heatmap shows a realistic spread.
-var demoAnswerParts = [3][3][demoPool]string{
+var demoAnswerParts = [3][demoParts][demoPool]string{
 	{ // weak: follows, is helped, is learning
 		{
 			"I have only done a little {topic} so far, mostly on tickets my lead picks for me.",
@@ -28,6 +28,13 @@ var demoAnswerParts = [3][3][demoPool]string{
 			"A colleague walked me through the setup once and I did the second one while she watched.",
 			"I asked in the team channel before touching anything, and someone showed me which settings were safe to change.",
 			"I watched how the others handled the last release and wrote notes for myself.",
+		},
+		{
+			"I also keep a list of the commands I use so I do not have to ask again.",
+			"Usually I check with my lead before I change anything that others depend on.",
+			"If an alert fires I look at the dashboard and then call the person on duty.",
+			"I have not yet handled a problem there on my own.",
+			"For anything bigger I pair with someone from the team.",
 		},
 		{
 			"I am not sure yet how the pieces fit together, but I ask questions when I get stuck.",
@@ -53,6 +60,13 @@ var demoAnswerParts = [3][3][demoPool]string{
 			"I investigated the three incidents we had had, fixed the two causes in our own code and documented the third for the vendor.",
 		},
 		{
+			"I also added a test for the case that had failed, so it cannot come back unnoticed.",
+			"Afterwards I wrote a short design note and walked the team through it in our weekly meeting.",
+			"I kept the product owner informed with a short update each Friday until it was done.",
+			"When a reviewer pointed out a gap in my error handling, I reworked that part before the release.",
+			"I also cleaned up the old configuration so the next person does not trip over it.",
+		},
+		{
 			"Since then the job has run every night without a manual restart, and the runbook is in the team wiki.",
 			"Failures went from about one a week to none in the last two months.",
 			"The next release went out on time and support closed the ticket the same day.",
@@ -76,6 +90,13 @@ var demoAnswerParts = [3][3][demoPool]string{
 			"I led a working group of five engineers from different teams, agreed the trade-offs with the architects and wrote the guidance every new service now starts from.",
 		},
 		{
+			"I also set up a quarterly review with the heads of engineering to decide what to change next.",
+			"Where teams disagreed, I ran the sessions to settle the trade-offs and wrote down the decisions.",
+			"I hired two engineers for the platform team to look after it for the long term.",
+			"I made the measures visible on a shared dashboard that the leadership team reviews every month.",
+			"I worked with finance to fund the work from the existing budget rather than a new project.",
+		},
+		{
 			"Incidents traced to it fell from nine a quarter to two, and the regulator closed both findings in the next audit.",
 			"All four teams follow the same practice now, and it has become part of how the bank onboards new engineers.",
 			"Lead time for those changes went from three weeks to four days across the department.",
@@ -85,18 +106,22 @@ var demoAnswerParts = [3][3][demoPool]string{
 	},
 }
 
-// demoPool is the number of sentences of each part; a prime, so that
-// answerPicker's indexing gives up to demoPool² answers in which no two
-// share more than one sentence.
+// demoPool is the number of sentences of each part; a prime above
+// demoParts, so that answerPicker's indexing gives up to demoPool² answers
+// in which no two share more than one sentence.
 const demoPool = 5
 
+// demoParts is the number of sentences of an answer.
+const demoParts = 4
+
 // answerPicker composes the open-text answers of one assessment: the i-th
-// answer (of any strength) takes sentence i mod demoPool of the opening,
-// (i + i/demoPool) mod demoPool of the action and (i + 2·i/demoPool) mod
-// demoPool of the result, each through an order shuffled per assessment so
-// that employees do not all write the same answers.
+// answer (of any strength) takes sentence (i + j·⌊i/demoPool⌋) mod demoPool
+// of part j, through an order shuffled per assessment so that employees do
+// not all write the same answers. Two answers sharing the sentences of two
+// parts j ≠ k would need i ≡ i' and ⌊i/demoPool⌋ ≡ ⌊i'/demoPool⌋ (mod
+// demoPool), that is the same answer, up to demoPool² answers.
 type answerPicker struct {
-	order [3][demoPool]int
+	order [demoParts][demoPool]int
 	n     int
 }
 
@@ -115,10 +140,9 @@ func newAnswerPicker(rng *mrand.Rand) *answerPicker {
 func (p *answerPicker) answer(strength int, topic string) string {
 	i := p.n
 	p.n++
-	idx := [3]int{i % demoPool, (i + i/demoPool) % demoPool, (i + 2*(i/demoPool)) % demoPool}
-	parts := make([]string, 3)
-	for part, k := range idx {
-		parts[part] = demoAnswerParts[strength][part][p.order[part][k]]
+	parts := make([]string, demoParts)
+	for j := range demoParts {
+		parts[j] = demoAnswerParts[strength][j][p.order[j][(i+j*(i/demoPool))%demoPool]]
 	}
 	return strings.ReplaceAll(strings.Join(parts, " "), "{topic}", topic)
 }
