@@ -216,23 +216,31 @@ func corpusRho(t *testing.T, half string) (text, fused float64, n int) {
 		}
 		slug := slugOf[ans.Competency]
 		res := scoreText(t, a, slug, ans.Text)
-		txt := ptr(ans.Text)
-		rs := answers(t, a, slug, ans.Level, 0, txt)
-		for _, it := range a.Items {
-			if it.CompetencySlug == slug && it.Kind == assessment.Scenario {
-				rs = append(rs, assessment.Response{ItemID: it.ID, OptionID: ptr(closestEffectiveness(a, it, ans.Level))})
-			}
-		}
-		full, err := assessment.Score(a, rs)
-		if err != nil {
-			t.Fatalf("Score: %v", err)
-		}
-		fc, _ := full.Competency(slug)
+		fc := scoreHonestly(t, a, slug, ans)
 		label = append(label, float64(ans.Level))
 		gotText = append(gotText, float64(res.Evidence[0].MatchedLevel))
 		gotFused = append(gotFused, float64(fc.Level))
 	}
 	return analytics.Spearman(label, gotText), analytics.Spearman(label, gotFused), len(label)
+}
+
+// scoreHonestly scores the answer with honest clicks: a self-rating equal to
+// its label and, in every scenario of the competency, the option whose
+// effectiveness is closest to the label.
+func scoreHonestly(t *testing.T, a assessment.Assessment, slug string, ans labelledAnswer) assessment.CompetencyResult {
+	t.Helper()
+	rs := answers(t, a, slug, ans.Level, 0, ptr(ans.Text))
+	for _, it := range a.Items {
+		if it.CompetencySlug == slug && it.Kind == assessment.Scenario {
+			rs = append(rs, assessment.Response{ItemID: it.ID, OptionID: ptr(closestEffectiveness(a, it, ans.Level))})
+		}
+	}
+	full, err := assessment.Score(a, rs)
+	if err != nil {
+		t.Fatalf("Score: %v", err)
+	}
+	fc, _ := full.Competency(slug)
+	return fc
 }
 
 // closestEffectiveness returns the option of a scenario item whose keyed

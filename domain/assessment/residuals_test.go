@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/cadrehq/cadre/domain/analytics"
-	"github.com/cadrehq/cadre/domain/assessment"
 )
 
 // residuals turns on TestTuneHalfResiduals, the tuning tool of the
@@ -42,17 +41,7 @@ func TestTuneHalfResiduals(t *testing.T) {
 		slug := slugOf[ans.Competency]
 		res := scoreText(t, a, slug, ans.Text)
 		ev := res.Evidence[0]
-		rs := answers(t, a, slug, ans.Level, 0, ptr(ans.Text))
-		for _, it := range a.Items {
-			if it.CompetencySlug == slug && it.Kind == assessment.Scenario {
-				rs = append(rs, assessment.Response{ItemID: it.ID, OptionID: ptr(closestEffectiveness(a, it, ans.Level))})
-			}
-		}
-		full, err := assessment.Score(a, rs)
-		if err != nil {
-			t.Fatalf("Score: %v", err)
-		}
-		fc, _ := full.Competency(slug)
+		fc := scoreHonestly(t, a, slug, ans)
 		var es []string
 		for _, e := range ev.Elements {
 			es = append(es, fmt.Sprintf("%s:%q", e.Kind, e.Text))
