@@ -63,7 +63,7 @@ func scoreAssessment(tx *store.Tx, ev events.Event, scorer assessment.Scorer) er
 		// them now will not change its mind on a redelivery.
 		return fmt.Errorf("%w: score assessment %s: %v", ErrPermanent, a.ID, err)
 	}
-	if err := tx.SaveResults(a.ID, res, time.Now()); err != nil {
+	if err := tx.SaveResultsOf(a, res, time.Now()); err != nil {
 		return err
 	}
 	return emitScored(tx, a, res)

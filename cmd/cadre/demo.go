@@ -198,9 +198,13 @@ func runDemo(ctx context.Context, o demoOptions, out io.Writer) error {
 		employeeID[e.Subject] = e.ID
 	}
 	rng := mrand.New(mrand.NewPCG(o.seed, o.seed))
+	topics := map[string]string{}
+	for _, comp := range lib.Competencies {
+		topics[comp.Slug] = demoTopic(comp.Name, comp.Category)
+	}
 	assessmentOf := map[string]string{}
 	for _, p := range demoPeople {
-		id, err := c.takeAssessment(ctx, tok, p, rng)
+		id, err := c.takeAssessment(ctx, tok, p, topics, rng)
 		if err != nil {
 			return fmt.Errorf("assessment of %s: %w", p.subject, err)
 		}

@@ -72,22 +72,6 @@ var demoPeople = []demoPerson{
 	{"adam", "Adam Novak", "devops-engineer", "mid", "raj", "data", 0},
 }
 
-// demoAnswers are open-text answers by strength: weak, middling, strong.
-var demoAnswers = [3][]string{
-	{
-		"I have not done this on my own yet. I watched a colleague do it once and I follow the checklist when someone asks me to.",
-		"I am still learning the basics here; so far I have read the team's wiki page and asked questions when I got stuck.",
-	},
-	{
-		"Last quarter I set up the deployment pipeline for a small internal service on my own: I wrote the configuration, added automated tests and an alert, and when a release failed I found the cause in the logs and fixed it.",
-		"I regularly handle this in my day-to-day work without help: I plan the change, test it, document what I did and review my teammates' changes.",
-	},
-	{
-		"I led the redesign of our payments platform's delivery process across four teams: I set the standards, automated the release and rollback steps, mentored two engineers to run it themselves, and presented the results to the risk committee. Incidents from releases fell by half and the practice is now the default across the bank.",
-		"I own this area for the organisation: I defined the strategy, coached the team leads, introduced monitoring and security reviews that other teams adopted, and I regularly resolve the hardest cross-team problems, explaining trade-offs to executives and regulators.",
-	},
-}
-
 // demoDocument is a document to upload.
 type demoDocument struct {
 	title, content, contentType string
@@ -135,8 +119,11 @@ func demoDocuments(dir string) ([]demoDocument, error) {
 }
 
 // takeAssessment has p start, answer and submit an assessment, with answers
-// as strong as p.strength (and some noise), and returns its id.
-func (c *demoClient) takeAssessment(ctx context.Context, tok func(string, ...tenants.Role) (string, error), p demoPerson, rng *mrand.Rand) (string, error) {
+// as strong as p.strength (and some noise), each open-text answer its own
+// account of the competency (named by topics, slug to topic), and returns
+// its id.
+func (c *demoClient) takeAssessment(ctx context.Context, tok func(string, ...tenants.Role) (string, error), p demoPerson,
+	topics map[string]string, rng *mrand.Rand) (string, error) {
 	t, err := tok(p.subject, tenants.RoleEmployee)
 	if err != nil {
 		return "", err
@@ -144,10 +131,11 @@ func (c *demoClient) takeAssessment(ctx context.Context, tok func(string, ...ten
 	var a struct {
 		ID    string `json:"id"`
 		Items []struct {
-			ID            string `json:"id"`
-			Kind          string `json:"kind"`
-			RequiredLevel int    `json:"required_level"`
-			Options       []struct {
+			ID             string `json:"id"`
+			CompetencySlug string `json:"competency_slug"`
+			Kind           string `json:"kind"`
+			RequiredLevel  int    `json:"required_level"`
+			Options        []struct {
 				ID string `json:"id"`
 			} `json:"options"`
 		} `json:"items"`
@@ -156,6 +144,7 @@ func (c *demoClient) takeAssessment(ctx context.Context, tok func(string, ...ten
 		return "", err
 	}
 	var rs []map[string]any
+	answers := newAnswerPicker(rng)
 	for _, it := range a.Items {
 		// How this person fares on this competency: their strength, give
 		// or take one.
@@ -170,7 +159,11 @@ func (c *demoClient) takeAssessment(ctx context.Context, tok func(string, ...ten
 			}
 			r["option_id"] = it.Options[rng.IntN(len(it.Options))].ID
 		case "open_text":
-			r["text"] = demoAnswers[s][rng.IntN(len(demoAnswers[s]))]
+			topic := topics[it.CompetencySlug]
+			if topic == "" {
+				topic = strings.ReplaceAll(it.CompetencySlug, "-", " ")
+			}
+			r["text"] = answers.answer(s, topic)
 		default:
 			continue
 		}

@@ -176,21 +176,29 @@ func TestLabelledCorpusIsWellFormed(t *testing.T) {
 
 // Targets and reached figures of the scorer on the test half of the corpus
 // (Spearman rho between the label and the level). The scorer was tuned on
-// the tune half only; the test half was measured three times, never per
+// the tune half only; the test half was measured four times, never per
 // answer: once after the first version (open text 0.537, fused 0.672); once
 // after further tuning on the tune half alone (open text 0.603, fused 0.757;
 // the tune half then gave 0.790 and 0.859, so the rules fit the tune half
 // better than they generalise); and once after a round kept only where it
 // held up in two-fold cross-validation by author inside the tune half (open
-// text 0.618, fused 0.765; the tune half then gave 0.808 and 0.875).
+// text 0.618, fused 0.765; the tune half then gave 0.808 and 0.875). A
+// fourth round (2026-12-08) was tuned on the tune half alone, its residuals
+// printed by TestTuneHalfResiduals with the rho of each author, and each
+// rule kept only where it raised the tune half's rho (possessives state a
+// reach, the rubric's words count only in the sentences that tell what the
+// writer did, a backed wide reach escapes the partial cap, duties told
+// without a subject are actions; "whole" alone is no reach, which cost one
+// author's answers 0.85 → 0.72 in rho); the test half was then measured
+// once: open text 0.650, fused 0.769 (tune half 0.835 and 0.898).
 const (
 	textRhoTarget  = 0.8
 	fusedRhoTarget = 0.85
 	// textRhoFloor and fusedRhoFloor are the last test-half figures less a
-	// margin of about 0.03. Both are BELOW the targets: the behavioural
+	// margin of about 0.02. Both are BELOW the targets: the behavioural
 	// scorer does not yet meet issue 15's bar on unseen answers.
-	textRhoFloor  = 0.59
-	fusedRhoFloor = 0.73
+	textRhoFloor  = 0.63
+	fusedRhoFloor = 0.75
 )
 
 // corpusRho scores every answer of a half of the corpus: the open-text
@@ -208,23 +216,31 @@ func corpusRho(t *testing.T, half string) (text, fused float64, n int) {
 		}
 		slug := slugOf[ans.Competency]
 		res := scoreText(t, a, slug, ans.Text)
-		txt := ptr(ans.Text)
-		rs := answers(t, a, slug, ans.Level, 0, txt)
-		for _, it := range a.Items {
-			if it.CompetencySlug == slug && it.Kind == assessment.Scenario {
-				rs = append(rs, assessment.Response{ItemID: it.ID, OptionID: ptr(closestEffectiveness(a, it, ans.Level))})
-			}
-		}
-		full, err := assessment.Score(a, rs)
-		if err != nil {
-			t.Fatalf("Score: %v", err)
-		}
-		fc, _ := full.Competency(slug)
+		fc := scoreHonestly(t, a, slug, ans)
 		label = append(label, float64(ans.Level))
 		gotText = append(gotText, float64(res.Evidence[0].MatchedLevel))
 		gotFused = append(gotFused, float64(fc.Level))
 	}
 	return analytics.Spearman(label, gotText), analytics.Spearman(label, gotFused), len(label)
+}
+
+// scoreHonestly scores the answer with honest clicks: a self-rating equal to
+// its label and, in every scenario of the competency, the option whose
+// effectiveness is closest to the label.
+func scoreHonestly(t *testing.T, a assessment.Assessment, slug string, ans labelledAnswer) assessment.CompetencyResult {
+	t.Helper()
+	rs := answers(t, a, slug, ans.Level, 0, ptr(ans.Text))
+	for _, it := range a.Items {
+		if it.CompetencySlug == slug && it.Kind == assessment.Scenario {
+			rs = append(rs, assessment.Response{ItemID: it.ID, OptionID: ptr(closestEffectiveness(a, it, ans.Level))})
+		}
+	}
+	full, err := assessment.Score(a, rs)
+	if err != nil {
+		t.Fatalf("Score: %v", err)
+	}
+	fc, _ := full.Competency(slug)
+	return fc
 }
 
 // closestEffectiveness returns the option of a scenario item whose keyed

@@ -18,7 +18,8 @@
 // text scores on the behavioural account it gives (a situation, the
 // writer's own actions, a result, its reach and specifics, each listed with
 // its span in [Evidence.Elements]) and on the descriptors and behavioural
-// markers it matches; level-words and a claimed reach without the actions
+// markers it matches in the sentences that tell what the writer did (a
+// self-portrait earns nothing); level-words and a claimed reach without the actions
 // and specifics behind it earn nothing, and stuffed answers and answers
 // copied from a descriptor, a prompt or another answer are flagged and
 // capped. The self-rating counts at most [ClaimLift] above the evidence and

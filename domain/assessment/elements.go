@@ -29,8 +29,10 @@ type account struct {
 	// number.
 	acted, strong, numeric map[int]bool
 	// claims counts the sentences in which the writer describes themselves
-	// ("I am passionate about", "I believe in") rather than acts.
-	claims int
+	// ("I am passionate about", "I believe in") rather than acts; claimed
+	// holds them.
+	claims  int
+	claimed map[int]bool
 }
 
 // Words that make up the elements.
@@ -69,11 +71,16 @@ var (
 	// sentence without a subject they tell what was done ("Set up the review
 	// process. Cut the bill by half.").
 	pastAsBase = setOf("set", "cut", "put", "shut", "split", "spread")
+	// workVerbs open a sentence that tells, without a subject, what the
+	// writer does as a duty ("Run the capacity planning.", "Train new
+	// leads."): an action in the present, so a weak one.
+	workVerbs = setOf("lead", "run", "own", "manage", "train", "coach", "mentor", "chair", "maintain", "review",
+		"build", "write", "design", "define", "look", "post", "flag", "agree", "update", "teach", "plan", "hire")
 	// scopeWords are the words that state a reach, by scope level.
 	scopeTeam = setOf("team", "squad", "colleagues", "teammates")
-	scopeMany = setOf("teams", "groups", "squads", "departments", "tribes")
+	scopeMany = setOf("teams", "group", "groups", "squads", "departments", "tribes")
 	scopeOrg  = setOf("company", "organisation", "organization", "org", "department", "companywide", "business",
-		"industry", "everyone", "whole", "entire", "founders", "board", "executive", "exec", "engineering")
+		"industry", "everyone", "founders", "board", "executive", "exec", "engineering")
 )
 
 // findAccount finds the elements of a behavioural account in the answer.
@@ -88,6 +95,7 @@ func findAccount(text string, toks []token) account {
 	actSentence := map[int]bool{}
 	ac.acted, ac.strong, ac.numeric = actSentence, map[int]bool{}, map[int]bool{}
 	claimed := map[int]bool{}
+	ac.claimed = claimed
 	var specificAt []int
 	for i, t := range toks {
 		next := func(k int) (token, bool) {
@@ -128,7 +136,7 @@ func findAccount(text string, toks []token) account {
 					break
 				}
 				past := pastTense(n.word)
-				if t.word == "i" && past {
+				if t.word == "i" && (past || has(pastAsBase, n.word)) {
 					ac.strongActions++
 					ac.strong[t.sentence] = true
 				} else if past || (t.word == "i" && !strings.HasSuffix(n.word, "ing")) {
@@ -145,9 +153,17 @@ func findAccount(text string, toks []token) account {
 		// ("Designed the standard. Cut page load by half."): a sentence that
 		// opens with a past-tense verb (or one spelled like its base form).
 		if opens := i == 0 || toks[i-1].sentence != t.sentence; opens && !actSentence[t.sentence] && !has(auxiliaries, t.word) && !has(states, t.word) {
-			if !t.stop && (pastTense(t.word) || has(pastAsBase, t.word)) {
+			switch {
+			case t.stop:
+			case pastTense(t.word) || has(pastAsBase, t.word):
 				ac.strongActions++
 				ac.strong[t.sentence] = true
+				actSentence[t.sentence] = true
+				add(ElementAction, i, i)
+			case has(workVerbs, t.word):
+				// "Lead the reviews for six teams.": what the writer does,
+				// told like a list of duties.
+				ac.weakActions++
 				actSentence[t.sentence] = true
 				add(ElementAction, i, i)
 			}
@@ -175,12 +191,12 @@ func findAccount(text string, toks []token) account {
 			}
 		}
 		reach := 0
-		switch {
-		case has(scopeOrg, t.word):
+		switch w := possessor(t.word); {
+		case has(scopeOrg, w):
 			reach = 4
-		case has(scopeMany, t.word):
+		case has(scopeMany, w):
 			reach = 3
-		case has(scopeTeam, t.word):
+		case has(scopeTeam, w):
 			reach = 2
 		case t.word == "myself" || t.word == "own":
 			reach = 1
@@ -205,6 +221,12 @@ func findAccount(text string, toks []token) account {
 	}
 	return ac
 }
+
+// tells reports whether sentence s is part of the account: the writer acts
+// in it and does not describe themselves. The rubric's words count only
+// there, so vocabulary in a self-portrait ("I am a strategic, data-driven
+// leader") earns nothing.
+func (ac *account) tells(s int) bool { return ac.acted[s] && !ac.claimed[s] }
 
 // backScope lists the scope words of the answer as elements; called only
 // when the answer's actions and specifics back them.
@@ -234,6 +256,20 @@ func isSpecific(text string, toks []token, i int) bool {
 	}
 	first := i == 0 || toks[i-1].sentence != t.sentence
 	return !first
+}
+
+// possessor returns w without a possessive ending: the "company's" strategy
+// is the company's reach.
+func possessor(w string) string {
+	for _, suffix := range []string{"'s", "’s", "s'", "s’"} {
+		if b, ok := strings.CutSuffix(w, suffix); ok {
+			if suffix[0] == 's' {
+				return b + "s"
+			}
+			return b
+		}
+	}
+	return w
 }
 
 // has reports whether set holds w.

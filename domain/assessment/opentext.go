@@ -41,8 +41,13 @@ const (
 	claimCap = 2.0
 	// partialCap is the highest score of an answer with actions and
 	// specifics but neither a situation nor a result: an account, but an
-	// incomplete one.
+	// incomplete one (unless its reach is wide, see wideScope).
 	partialCap = 3.4
+	// wideScope is the backed reach (several teams) from which an account
+	// with actions and specifics is not held to partialCap: what the writer
+	// did for several teams or the organisation, named with its specifics,
+	// is the evidence, told with or without its situation.
+	wideScope = 3
 	// noActionQuality multiplies the quality of an answer in which the
 	// writer does nothing.
 	noActionQuality = 0.4
@@ -94,7 +99,7 @@ func (s *LexicalScorer) scoreText(m *rubricModel, ans *analysedAnswer, others, p
 			marks[h.level-1]++
 		}
 	}
-	sims, termLevel := descriptorSimilarity(m, toks)
+	sims, termLevel := descriptorSimilarity(m, toks, &ac)
 	if !backed {
 		// The words of the top two descriptors are about reach beyond one
 		// team; in a claim they count for nothing.
@@ -112,7 +117,7 @@ func (s *LexicalScorer) scoreText(m *rubricModel, ans *analysedAnswer, others, p
 	switch {
 	case !backed:
 		ts.score = math.Min(ts.score, claimCap)
-	case ac.situation == 0 && ac.result == 0:
+	case ac.situation == 0 && ac.result == 0 && ac.backedScope < wideScope:
 		ts.score = math.Min(ts.score, partialCap)
 	}
 	if backed && ac.scope > 0 {
@@ -206,13 +211,14 @@ func sortElements(es []Element) []Element {
 }
 
 // descriptorSimilarity returns, for each level, the share of the weight of
-// its descriptor's stems that the answer uses, and for each matched stem the
-// level it points to (the lowest level holding it).
-func descriptorSimilarity(m *rubricModel, toks []token) ([5]float64, map[string]int) {
+// its descriptor's stems that the account of the answer uses (see
+// account.tells), and for each matched stem the level it points to (the
+// lowest level holding it).
+func descriptorSimilarity(m *rubricModel, toks []token, ac *account) ([5]float64, map[string]int) {
 	var sims [5]float64
 	termLevel := make(map[string]int, 16)
 	for _, t := range toks {
-		if t.stop {
+		if t.stop || !ac.tells(t.sentence) {
 			continue
 		}
 		mask, ok := m.levels[t.stem]

@@ -97,41 +97,30 @@ func (a *App) SaveResponses(ctx context.Context, p tenants.Principal, id uuid.UU
 		return store.Assessment{}, invalid("responses is required", Field{Location: "body.responses", Message: "required"})
 	}
 	var as store.Assessment
-	var err error
-	for attempt := 0; ; attempt++ {
-		err = a.inTenant(ctx, p, func(tx *tx) error {
-			cur, err := takersAssessment(tx.Tx, p, id)
-			if err != nil {
-				return err
+	// Without a precondition, lose no answer to a concurrent save: merge
+	// into the newer version (onTakersAssessment tries again).
+	err := a.onTakersAssessment(ctx, p, id, in.Version, func(tx *tx, cur store.Assessment) error {
+		as = cur
+		base := as.Version
+		if in.Version != 0 {
+			if in.Version != as.Version {
+				return stale(as.Version)
 			}
-			as = cur
-			base := as.Version
-			if in.Version != 0 {
-				if in.Version != as.Version {
-					return stale(as.Version)
-				}
-				base = in.Version
-			}
-			merged, err := mergeResponses(as, in.Responses)
-			if err != nil {
-				return err
-			}
-			nv, err := tx.SaveResponses(id, base, merged)
-			if err != nil {
-				return err
-			}
-			as.Responses, as.Version = merged, nv
-			_, err = tx.record(change{Action: "assessment.save", Resource: "assessment/" + id.String(),
-				Detail: map[string]any{"answers": len(in.Responses), "version": nv}})
-			return err
-		})
-		// Without a precondition, lose no answer to a concurrent save: merge
-		// into the newer version and try again.
-		if errors.Is(err, store.ErrStaleVersion) && in.Version == 0 && attempt < saveRetries {
-			continue
+			base = in.Version
 		}
-		break
-	}
+		merged, err := mergeResponses(as, in.Responses)
+		if err != nil {
+			return err
+		}
+		nv, err := tx.SaveResponses(id, base, merged)
+		if err != nil {
+			return err
+		}
+		as.Responses, as.Version = merged, nv
+		_, err = tx.record(change{Action: "assessment.save", Resource: "assessment/" + id.String(),
+			Detail: map[string]any{"answers": len(in.Responses), "version": nv}})
+		return err
+	})
 	switch {
 	case errors.Is(err, store.ErrStaleVersion):
 		// The version read was current but another save landed first.
@@ -152,15 +141,14 @@ func (a *App) SubmitAssessment(ctx context.Context, p tenants.Principal, id uuid
 		return store.Assessment{}, err
 	}
 	var as store.Assessment
-	err := a.inTenant(ctx, p, func(tx *tx) error {
-		cur, err := takersAssessment(tx.Tx, p, id)
-		if err != nil {
-			return err
-		}
+	// Without a precondition, submit what a concurrent save stored: read the
+	// newer version (onTakersAssessment tries again).
+	err := a.onTakersAssessment(ctx, p, id, version, func(tx *tx, cur store.Assessment) error {
 		if version != 0 && cur.Status == store.AssessmentOpen && version != cur.Version {
 			return stale(cur.Version)
 		}
-		if as, err = tx.SubmitAssessment(id); err != nil {
+		var err error
+		if as, err = tx.Submit(cur); err != nil {
 			return err
 		}
 		_, err = tx.record(change{Action: "assessment.submit", Resource: "assessment/" + id.String(),
@@ -171,10 +159,34 @@ func (a *App) SubmitAssessment(ctx context.Context, p tenants.Principal, id uuid
 			}})
 		return err
 	})
-	if errors.Is(err, store.ErrAssessmentClosed) {
+	switch {
+	case errors.Is(err, store.ErrStaleVersion):
+		// The version read was current but a save landed before the submit.
+		return store.Assessment{}, stale(version + 1)
+	case errors.Is(err, store.ErrAssessmentClosed):
 		return store.Assessment{}, errClosed
 	}
 	return as, err
+}
+
+// onTakersAssessment runs fn in a tenant transaction on assessment id as its
+// taker p reads it (see takersAssessment). When the caller named no version
+// (0) and a concurrent save landed between the read and fn's write
+// (store.ErrStaleVersion), it runs again on the newer version, at most
+// saveRetries more times.
+func (a *App) onTakersAssessment(ctx context.Context, p tenants.Principal, id uuid.UUID, version int, fn func(tx *tx, cur store.Assessment) error) error {
+	for attempt := 0; ; attempt++ {
+		err := a.inTenant(ctx, p, func(tx *tx) error {
+			cur, err := takersAssessment(tx.Tx, p, id)
+			if err != nil {
+				return err
+			}
+			return fn(tx, cur)
+		})
+		if !errors.Is(err, store.ErrStaleVersion) || version != 0 || attempt >= saveRetries {
+			return err
+		}
+	}
 }
 
 // takersAssessment loads an assessment p may see, refusing readers who are

@@ -246,17 +246,36 @@ func (tx *Tx) whyNotOpen(id uuid.UUID) error {
 // SubmitAssessment closes an open assessment for scoring and returns it. A
 // submitted one is ErrAssessmentClosed.
 func (tx *Tx) SubmitAssessment(id uuid.UUID) (Assessment, error) {
-	now := time.Now().UTC()
+	a, err := tx.Assessment(id)
+	if err != nil {
+		return Assessment{}, err
+	}
+	if a.Status != AssessmentOpen {
+		return Assessment{}, ErrAssessmentClosed
+	}
+	return tx.Submit(a)
+}
+
+// Submit closes a, an open assessment the caller has just read in this
+// transaction, for scoring if it is still open at a.Version, and returns it
+// submitted without reading it again (submit is on the path of every scored
+// assessment). A submitted one is ErrAssessmentClosed, a newer version
+// ErrStaleVersion, a missing one ErrNotFound.
+func (tx *Tx) Submit(a Assessment) (Assessment, error) {
+	// Microseconds: what PostgreSQL keeps, so the returned times equal a
+	// later read's.
+	now := time.Now().UTC().Truncate(time.Microsecond)
 	res := tx.db.Model(&assessmentRow{}).
-		Where("tenant_id = ? AND id = ? AND status = ?", tx.tenant.String(), id.String(), string(AssessmentOpen)).
+		Where("tenant_id = ? AND id = ? AND status = ? AND version = ?", tx.tenant.String(), a.ID.String(), string(AssessmentOpen), a.Version).
 		Updates(map[string]any{"status": string(AssessmentSubmitted), "submitted_at": now, "updated_at": now})
 	if res.Error != nil {
 		return Assessment{}, fmt.Errorf("submit assessment: %w", res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return Assessment{}, tx.whyNotOpen(id)
+		return Assessment{}, tx.whyNotOpen(a.ID)
 	}
-	return tx.Assessment(id)
+	a.Status, a.SubmittedAt, a.UpdatedAt = AssessmentSubmitted, &now, now
+	return a, nil
 }
 
 // CompetencyResult is one scored competency of one assessment, as later
@@ -307,17 +326,33 @@ func (r resultRow) toResult() (CompetencyResult, error) {
 // marks it scored. An assessment that is not submitted (still open, or
 // scored already) is ErrConflict.
 func (tx *Tx) SaveResults(id uuid.UUID, res assessment.Result, scoredAt time.Time) error {
+	// Only the status and the employee: the items, key and responses are
+	// not needed here.
+	var row assessmentRow
+	err := tx.db.Select("id", "employee_id", "status").Where("tenant_id = ? AND id = ?", tx.tenant.String(), id.String()).Take(&row).Error
+	if err != nil {
+		return translate(err)
+	}
+	if row.Status != string(AssessmentSubmitted) {
+		return fmt.Errorf("save results: %w: assessment is %s", ErrConflict, row.Status)
+	}
+	employee, err := storedUUID("assessments.employee_id", row.EmployeeID)
+	if err != nil {
+		return err
+	}
+	return tx.SaveResultsOf(Assessment{ID: id, EmployeeID: employee}, res, scoredAt)
+}
+
+// SaveResultsOf is SaveResults for a, an assessment the caller has read in
+// this transaction: it does not read it again (the scorer's path). The
+// update is conditional on the stored status, so an assessment that is no
+// longer submitted is ErrConflict all the same.
+func (tx *Tx) SaveResultsOf(a Assessment, res assessment.Result, scoredAt time.Time) error {
 	b, err := json.Marshal(res)
 	if err != nil {
 		return fmt.Errorf("save results: %w", err)
 	}
-	a, err := tx.Assessment(id)
-	if err != nil {
-		return err
-	}
-	if a.Status != AssessmentSubmitted {
-		return fmt.Errorf("save results: %w: assessment is %s", ErrConflict, a.Status)
-	}
+	id := a.ID
 	scoredAt = scoredAt.UTC()
 	upd := tx.db.Model(&assessmentRow{}).
 		Where("tenant_id = ? AND id = ? AND status = ?", tx.tenant.String(), id.String(), string(AssessmentSubmitted)).
@@ -326,7 +361,7 @@ func (tx *Tx) SaveResults(id uuid.UUID, res assessment.Result, scoredAt time.Tim
 		return fmt.Errorf("save results: %w", upd.Error)
 	}
 	if upd.RowsAffected != 1 {
-		return fmt.Errorf("save results: %w: assessment changed underneath", ErrConflict)
+		return fmt.Errorf("save results: %w: assessment is not submitted", ErrConflict)
 	}
 	rows := make([]resultRow, len(res.Competencies))
 	for i, c := range res.Competencies {

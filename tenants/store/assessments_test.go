@@ -157,3 +157,87 @@ func TestAssessmentLifecycle(t *testing.T) {
 		})
 	})
 }
+
+// TestSubmitAndSaveResultsOfTheReadAssessment: Submit and SaveResultsOf
+// write the assessment the caller read without reading it again, and still
+// refuse a stale version, a second submission, results of an assessment
+// that is not submitted, and another tenant's assessment.
+func TestSubmitAndSaveResultsOfTheReadAssessment(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db storetest.DB) {
+		s := db.Store
+		a, b := newTenant(t, s, "acme"), newTenant(t, s, "globex")
+		as := newAssessment(t, s, a)
+		var read store.Assessment
+		inTenant(t, s, a, func(tx *store.Tx) (err error) { read, err = tx.Assessment(as.ID); return err })
+
+		// Another tenant can neither submit it nor save its results.
+		inTenant(t, s, b, func(tx *store.Tx) error {
+			if _, err := tx.Submit(read); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("other tenant submits: got %v, want ErrNotFound", err)
+			}
+			return nil
+		})
+		// Results of an open assessment are a conflict.
+		err := s.InTenant(context.Background(), a, func(tx *store.Tx) error { return tx.SaveResultsOf(read, assessment.Result{}, time.Now()) })
+		if !errors.Is(err, store.ErrConflict) {
+			t.Errorf("results of an open assessment: got %v, want ErrConflict", err)
+		}
+		// A save after the read makes the read stale.
+		inTenant(t, s, a, func(tx *store.Tx) error {
+			_, err := tx.SaveResponses(as.ID, read.Version, []assessment.Response{rating(as.Items[0], 2)})
+			return err
+		})
+		err = s.InTenant(context.Background(), a, func(tx *store.Tx) error { _, err := tx.Submit(read); return err })
+		if !errors.Is(err, store.ErrStaleVersion) {
+			t.Errorf("stale submit: got %v, want ErrStaleVersion", err)
+		}
+
+		inTenant(t, s, a, func(tx *store.Tx) (err error) { read, err = tx.Assessment(as.ID); return err })
+		var submitted, stored store.Assessment
+		inTenant(t, s, a, func(tx *store.Tx) (err error) { submitted, err = tx.Submit(read); return err })
+		inTenant(t, s, a, func(tx *store.Tx) (err error) { stored, err = tx.Assessment(as.ID); return err })
+		if submitted.Status != store.AssessmentSubmitted || stored.Status != store.AssessmentSubmitted ||
+			submitted.SubmittedAt == nil || stored.SubmittedAt == nil || !submitted.SubmittedAt.Equal(*stored.SubmittedAt) ||
+			len(submitted.Responses) != 1 || submitted.Version != stored.Version {
+			t.Errorf("submitted: got %s at %v (version %d, %d responses), stored %s at %v (version %d)", submitted.Status, submitted.SubmittedAt,
+				submitted.Version, len(submitted.Responses), stored.Status, stored.SubmittedAt, stored.Version)
+		}
+		err = s.InTenant(context.Background(), a, func(tx *store.Tx) error { _, err := tx.Submit(read); return err })
+		if !errors.Is(err, store.ErrAssessmentClosed) {
+			t.Errorf("second submit: got %v, want ErrAssessmentClosed", err)
+		}
+
+		res, err := assessment.Score(stored.Domain(0), stored.Responses)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The other tenant's transaction finds nothing to update and writes
+		// no result rows.
+		err = s.InTenant(context.Background(), b, func(tx *store.Tx) error { return tx.SaveResultsOf(stored, res, time.Now()) })
+		if !errors.Is(err, store.ErrConflict) {
+			t.Errorf("other tenant saves results: got %v, want ErrConflict", err)
+		}
+		inTenant(t, s, a, func(tx *store.Tx) error { return tx.SaveResultsOf(stored, res, time.Now()) })
+		inTenant(t, s, a, func(tx *store.Tx) error {
+			got, err := tx.Assessment(as.ID)
+			if err != nil {
+				return err
+			}
+			rows, err := tx.ResultsOf(as.ID)
+			if got.Status != store.AssessmentScored || got.Results == nil || len(rows) != len(res.Competencies) || rows[0].EmployeeID != as.EmployeeID {
+				t.Errorf("scored: status %s, %d result rows, want scored and %d rows of employee %s", got.Status, len(rows), len(res.Competencies), as.EmployeeID)
+			}
+			return err
+		})
+		err = s.InTenant(context.Background(), a, func(tx *store.Tx) error { return tx.SaveResultsOf(stored, res, time.Now()) })
+		if !errors.Is(err, store.ErrConflict) {
+			t.Errorf("second scoring: got %v, want ErrConflict", err)
+		}
+		inTenant(t, s, b, func(tx *store.Tx) error {
+			if rows, err := tx.ResultsOf(as.ID); err != nil || len(rows) != 0 {
+				t.Errorf("other tenant's result rows: got %d, %v; want none", len(rows), err)
+			}
+			return nil
+		})
+	})
+}
