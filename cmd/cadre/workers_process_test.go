@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/cadrehq/cadre/events"
@@ -223,7 +224,7 @@ func TestTwoWorkerProcesses(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	waitQuiet(t, db, ids, emb)
+	waitQuiet(t, db, ids, func() (*nats.Conn, error) { return emb.Connect() })
 
 	for _, id := range ids {
 		checkVersions(t, db, id)
@@ -241,9 +242,9 @@ func TestTwoWorkerProcesses(t *testing.T) {
 // waitQuiet waits until every outbox row is published and every durable
 // consumer has nothing pending or unacknowledged, twice in a row (handlers
 // emit events of their own, e.g. library.rebuilt).
-func waitQuiet(t *testing.T, db storetest.DB, ids []tenants.ID, emb *events.Embedded) {
+func waitQuiet(t *testing.T, db storetest.DB, ids []tenants.ID, connect func() (*nats.Conn, error)) {
 	t.Helper()
-	nc, err := emb.Connect()
+	nc, err := connect()
 	if err != nil {
 		t.Fatal(err)
 	}

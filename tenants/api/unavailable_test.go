@@ -1,57 +1,12 @@
 package api_test
 
 import (
-	"context"
-	"database/sql"
-	"net/url"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/store/storetest"
 )
-
-// cutDatabase makes the test database unavailable: on PostgreSQL it
-// refuses new connections and its open ones are terminated (as when the
-// server is down), and the returned function lets connections in again; on
-// SQLite the store is closed, which cannot be undone (the returned function
-// is nil).
-func cutDatabase(t *testing.T, db storetest.DB) (restore func()) {
-	t.Helper()
-	if db.Name != "postgres" {
-		if err := db.Store.Close(); err != nil {
-			t.Fatal(err)
-		}
-		return nil
-	}
-	u, err := url.Parse(db.AppURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	name := strings.TrimPrefix(u.Path, "/")
-	admin, err := sql.Open("pgx", os.Getenv(storetest.EnvURL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := admin.ExecContext(context.Background(), q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	exec("ALTER DATABASE " + name + " ALLOW_CONNECTIONS false")
-	exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", name)
-	restored := false
-	restore = func() {
-		if !restored {
-			restored = true
-			exec("ALTER DATABASE " + name + " ALLOW_CONNECTIONS true")
-		}
-	}
-	t.Cleanup(func() { restore(); _ = admin.Close() })
-	return restore
-}
 
 // TestDatabaseOutageIs503: while the database is unavailable, every kind
 // of request that needs it answers 503 with Retry-After and the
@@ -70,7 +25,7 @@ func TestDatabaseOutageIs503(t *testing.T) {
 		docsBefore := e.do("GET", "/v1/documents", admin, nil)
 		expect(t, docsBefore, 200, "documents before the outage")
 
-		restore := cutDatabase(t, db)
+		restore := storetest.Cut(t, db)
 		for _, c := range []struct {
 			name         string
 			method, path string
