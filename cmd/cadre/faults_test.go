@@ -153,7 +153,7 @@ func newFaultRig(t *testing.T, natsURL string, env ...string) *faultRig {
 	r := &faultRig{t: t, db: db, bin: buildCadre(t), base: "http://" + addr, natsURL: natsURL,
 		platform: mint(t, []byte(faultSecret), tenants.ID{}, tenants.RolePlatformAdmin)}
 	r.env = append([]string{"CADRE_DATABASE_URL=" + db.AppURL, "CADRE_NATS_URL=" + natsURL, "CADRE_MIGRATE=false",
-		"CADRE_HTTP_ADDR=" + addr, "CADRE_JWT_SECRET=" + faultSecret, "CADRE_RATE_LIMIT=0", "CADRE_LOG_LEVEL=warn",
+		"CADRE_HTTP_ADDR=" + addr, "CADRE_JWT_SECRET=" + faultSecret, "CADRE_RATE_LIMIT=0", "CADRE_LOG_LEVEL=info",
 		"CADRE_DATA_DIR=" + t.TempDir()}, env...)
 	r.watch = watchLocks(t, db)
 	r.startCadre()
@@ -688,4 +688,3 @@ func TestFaultKillCadreMidFanout(t *testing.T) {
 	r.startCadre()
 	r.checkAfterFault([]tenants.ID{id}, map[tenants.ID][]string{id: acked})
 }
-
