@@ -452,15 +452,7 @@ func checkPlans(t *testing.T, db storetest.DB, id tenants.ID) {
 // and every outbox event of the tenants in the stream.
 func checkStream(t *testing.T, db storetest.DB, ids []tenants.ID, connect func() (*nats.Conn, error)) {
 	t.Helper()
-	nc, err := connect()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := jetStreamOf(t, connect)
 	ctx := context.Background()
 	s, err := js.Stream(ctx, events.DefaultStreamName)
 	if err != nil {
@@ -521,20 +513,30 @@ func (r *faultRig) metricSum(name, fragment string) float64 {
 	return sum
 }
 
-// TestFaultKillCadreMidBurst: cadre serve is killed with SIGKILL while
-// eight clients upload, and started again; the clients go on.
-func TestFaultKillCadreMidBurst(t *testing.T) {
-	nodes := newNATSNodes(t, buildNATSServer(t), 1)
-	r := newFaultRig(t, nodes[0].url())
+// underBurst runs fault while eight clients upload to a tenant of five
+// employees, after 40 of their uploads were acknowledged, waits for 40 more
+// after it, and checks what the fault left (checkAfterFault).
+func underBurst(t *testing.T, natsURL string, env []string, fault func(r *faultRig, b *burst)) {
+	t.Helper()
+	r := newFaultRig(t, natsURL, env...)
 	id, admin := r.tenant("acme")
 	r.hire(admin, 5)
 	b := r.startBurst(admin, 8)
 	b.waitAcked(t, 40)
-	r.killCadre()
-	r.startCadre()
+	fault(r, b)
 	b.waitAcked(t, 40)
 	acked := b.end(t)
 	r.checkAfterFault([]tenants.ID{id}, map[tenants.ID][]string{id: acked})
+}
+
+// TestFaultKillCadreMidBurst: cadre serve is killed with SIGKILL while
+// eight clients upload, and started again; the clients go on.
+func TestFaultKillCadreMidBurst(t *testing.T) {
+	nodes := newNATSNodes(t, buildNATSServer(t), 1)
+	underBurst(t, nodes[0].url(), nil, func(r *faultRig, _ *burst) {
+		r.killCadre()
+		r.startCadre()
+	})
 }
 
 // TestFaultNATSKilledAndRestarted: nats-server is killed with SIGKILL
@@ -542,17 +544,11 @@ func TestFaultKillCadreMidBurst(t *testing.T) {
 // it (they are acknowledged: the outbox holds their events).
 func TestFaultNATSKilledAndRestarted(t *testing.T) {
 	nodes := newNATSNodes(t, buildNATSServer(t), 1)
-	r := newFaultRig(t, nodes[0].url())
-	id, admin := r.tenant("acme")
-	r.hire(admin, 5)
-	b := r.startBurst(admin, 8)
-	b.waitAcked(t, 40)
-	nodes[0].kill()
-	b.waitAcked(t, 40) // uploads while NATS is down
-	nodes[0].start()
-	b.waitAcked(t, 40)
-	acked := b.end(t)
-	r.checkAfterFault([]tenants.ID{id}, map[tenants.ID][]string{id: acked})
+	underBurst(t, nodes[0].url(), nil, func(_ *faultRig, b *burst) {
+		nodes[0].kill()
+		b.waitAcked(t, 40) // uploads while NATS is down
+		nodes[0].start()
+	})
 }
 
 // TestFaultDatabaseDownPastRedelivery: the database refuses connections
@@ -561,29 +557,23 @@ func TestFaultNATSKilledAndRestarted(t *testing.T) {
 // nothing is dropped or parked, and everything is applied once it is back.
 func TestFaultDatabaseDownPastRedelivery(t *testing.T) {
 	nodes := newNATSNodes(t, buildNATSServer(t), 1)
-	r := newFaultRig(t, nodes[0].url())
-	id, admin := r.tenant("acme")
-	r.hire(admin, 5)
-	b := r.startBurst(admin, 8)
-	b.waitAcked(t, 40)
-	restore := storetest.Cut(t, r.db)
-	outage := redeliveryBound() + 5*time.Second
-	t.Logf("database down for %v (redelivery bound %v)", outage, redeliveryBound())
-	// The fault lasts this long by design: waiting out the outage is the
-	// test, not a guess at how long something takes.
-	over := time.Now().Add(outage)
-	unavailable := 0.0
-	testwait.Until(t, outage+processWait, "the outage lasting past the redelivery bound", func() (bool, error) {
-		unavailable = r.metricSum("cadre_worker_events_total", `outcome="unavailable"`)
-		return time.Now().After(over), nil
+	underBurst(t, nodes[0].url(), nil, func(r *faultRig, _ *burst) {
+		restore := storetest.Cut(t, r.db)
+		outage := redeliveryBound() + 5*time.Second
+		t.Logf("database down for %v (redelivery bound %v)", outage, redeliveryBound())
+		// The fault lasts this long by design: waiting out the outage is
+		// the test, not a guess at how long something takes.
+		over := time.Now().Add(outage)
+		unavailable := 0.0
+		testwait.Until(t, outage+processWait, "the outage lasting past the redelivery bound", func() (bool, error) {
+			unavailable = r.metricSum("cadre_worker_events_total", `outcome="unavailable"`)
+			return time.Now().After(over), nil
+		})
+		restore()
+		if unavailable == 0 {
+			t.Error("no worker delivery failed as unavailable during the outage: no event was in flight")
+		}
 	})
-	restore()
-	if unavailable == 0 {
-		t.Error("no worker delivery failed as unavailable during the outage: no event was in flight")
-	}
-	b.waitAcked(t, 40)
-	acked := b.end(t)
-	r.checkAfterFault([]tenants.ID{id}, map[tenants.ID][]string{id: acked})
 }
 
 // TestFaultStreamLeaderKilled: in a 3-node cluster with the stream on 3
@@ -595,36 +585,25 @@ func TestFaultStreamLeaderKilled(t *testing.T) {
 	for i, n := range nodes {
 		urls[i] = n.url()
 	}
-	r := newFaultRig(t, strings.Join(urls, ","), "CADRE_STREAM_REPLICAS=3")
-	id, admin := r.tenant("acme")
-	r.hire(admin, 5)
-	b := r.startBurst(admin, 8)
-	b.waitAcked(t, 40)
-	leader := streamLeader(t, r.natsURL)
-	var killed *natsNode
-	for _, n := range nodes {
-		if n.name == leader {
-			killed = n
+	underBurst(t, strings.Join(urls, ","), []string{"CADRE_STREAM_REPLICAS=3"}, func(r *faultRig, _ *burst) {
+		leader := streamLeader(t, r.natsURL)
+		var alive []string
+		for _, n := range nodes {
+			if n.name == leader {
+				n.kill()
+			} else {
+				alive = append(alive, n.url())
+			}
 		}
-	}
-	if killed == nil {
-		t.Fatalf("stream leader %q is none of the nodes", leader)
-	}
-	killed.kill()
-	var alive []string
-	for _, n := range nodes {
-		if n != killed {
-			alive = append(alive, n.url())
+		if len(alive) != 2 {
+			t.Fatalf("stream leader %q is none of the nodes", leader)
 		}
-	}
-	r.natsURL = strings.Join(alive, ",")
-	testwait.Until(t, processWait, "a new stream leader", func() (bool, error) {
-		l := streamLeader(t, r.natsURL)
-		return l != "" && l != leader, fmt.Errorf("leader %q", l)
+		r.natsURL = strings.Join(alive, ",")
+		testwait.Until(t, processWait, "a new stream leader", func() (bool, error) {
+			l := streamLeader(t, r.natsURL)
+			return l != "" && l != leader, fmt.Errorf("leader %q", l)
+		})
 	})
-	b.waitAcked(t, 40)
-	acked := b.end(t)
-	r.checkAfterFault([]tenants.ID{id}, map[tenants.ID][]string{id: acked})
 }
 
 // streamLeader names the server leading the stream ("" while none does).

@@ -244,15 +244,7 @@ func TestTwoWorkerProcesses(t *testing.T) {
 // emit events of their own, e.g. library.rebuilt).
 func waitQuiet(t *testing.T, db storetest.DB, ids []tenants.ID, connect func() (*nats.Conn, error)) {
 	t.Helper()
-	nc, err := connect()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := jetStreamOf(t, connect)
 	quiet := func() (bool, error) {
 		for _, id := range ids {
 			rows := db.ScopedRows(t, id, fmt.Sprintf("SELECT count(*) FROM outbox WHERE tenant_id = '%s' AND published_at IS NULL", id))
@@ -277,6 +269,22 @@ func waitQuiet(t *testing.T, db storetest.DB, ids []tenants.ID, connect func() (
 		}
 		return quiet()
 	})
+}
+
+// jetStreamOf connects with connect and returns JetStream on that
+// connection, which is closed when the test ends.
+func jetStreamOf(t *testing.T, connect func() (*nats.Conn, error)) jetstream.JetStream {
+	t.Helper()
+	nc, err := connect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return js
 }
 
 // checkVersions checks that the tenant's library versions are 1..n and
