@@ -367,7 +367,7 @@ func (w *lockWatch) check(t *testing.T) {
 // stream alike (each event once, unique Nats-Msg-Id); every consumer's
 // processed marks equal to the events of its types (none lost, none
 // applied twice) and nothing parked; library versions gapless, one per
-// context revision, the last covering the final revision; no plan fan-out
+// context revision, the builder's mark covering the final revision; no plan fan-out
 // left; every employee's plan versions 1..n with one plan.updated each; no
 // tenant write blocked by a long transaction.
 func (r *faultRig) checkAfterFault(ids []tenants.ID, acked map[tenants.ID][]string) {
@@ -375,19 +375,22 @@ func (r *faultRig) checkAfterFault(ids []tenants.ID, acked map[tenants.ID][]stri
 	t.Helper()
 	connect := func() (*nats.Conn, error) { return nats.Connect(r.natsURL) }
 	for _, id := range ids {
-		testwait.Until(t, processWait, "library covering the last upload", func() (bool, error) {
-			var lib, tenant int64
+		// The library builder has examined the last upload (a build whose
+		// inputs did not change makes no new version, so the mark, not
+		// the latest version, says so).
+		testwait.Until(t, processWait, "library build covering the last upload", func() (bool, error) {
+			var built, tenant int64
 			err := r.db.Store.InTenant(context.Background(), id, func(tx *store.Tx) error {
 				tn, err := tx.LoadTenant()
 				if err != nil {
 					return err
 				}
 				tenant = tn.ContextRevision
-				v, err := tx.LatestLibrary()
-				lib = v.ContextRevision
+				m, err := tx.LibraryBuildMark()
+				built = m.ContextRevision
 				return err
 			})
-			return err == nil && lib == tenant, fmt.Errorf("library at revision %d of %d (%v)", lib, tenant, err)
+			return err == nil && built == tenant, fmt.Errorf("library built for revision %d of %d (%v)", built, tenant, err)
 		})
 		testwait.Until(t, processWait, "plan fan-outs finished", func() (bool, error) {
 			rows := r.db.ScopedRows(t, id, fmt.Sprintf("SELECT count(*) FROM plan_fanouts WHERE tenant_id = '%s'", id))
