@@ -79,7 +79,7 @@ func (s *Store) ListTenants(ctx context.Context, after tenants.ID, limit int) ([
 // forgotten.
 var tenantTables = []string{
 	"analytics_totals", "analytics_cells", "analytics_employee_scores", "analytics_employees",
-	"plan_heads", "plans", "assessment_reviews", "assessment_results", "assessments", "employees",
+	"plan_fanouts", "plan_heads", "plans", "assessment_reviews", "assessment_results", "assessments", "employees",
 	"idempotency_keys", "audit_log", "company_values", "documents",
 	"processed_events", "dead_letters", "library_builds", "library_overrides", "library_versions", "outbox",
 }
