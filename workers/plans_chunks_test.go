@@ -154,10 +154,13 @@ func TestPlanFanoutResumes(t *testing.T) {
 	})
 }
 
-// TestPlansWorkerFanoutDriven: the plan worker's library.rebuilt handler
-// rebuilds the first chunk and leaves the rest to RunPlanFanouts; a fan-out
-// another process left half done (a worker killed between chunks) is found
-// by the driver's scan and finished. Every plan is built once.
+// TestPlansWorkerFanoutDriven: a fan-out another process left half done (a
+// worker killed between chunks) is found by RunPlanFanouts' scan and
+// finished; the plan worker's library.rebuilt handler then starts a new
+// one, which a tenant this small finishes in its first chunk. Every plan is
+// built once. (A fan-out of several chunks through the worker and the
+// driver, with a kill in between, is TestFaultKillCadreMidFanout in
+// cmd/cadre, -tags faults.)
 func TestPlansWorkerFanoutDriven(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db storetest.DB) {
 		r := newRig(t, db)
