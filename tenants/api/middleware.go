@@ -251,7 +251,7 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 			return
 		case !errors.Is(err, store.ErrNotFound):
 			noteFailure(ctx, "idempotency lookup", err)
-			writeProblem(w, storeFailure(err))
+			writeProblem(w, problem(http.StatusServiceUnavailable, "", "try again later"))
 			return
 		}
 		sw, ok := w.(*statusWriter)
