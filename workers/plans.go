@@ -22,16 +22,16 @@ import (
 // PlansWorkerName is the durable consumer name of the plan builder.
 const PlansWorkerName = "plans"
 
-// planChunk is how many employees a tenant-wide rebuild reads, builds and
-// writes at a time: a handful of set-based statements per chunk (a tenant
-// of up to planChunk employees is read with one statement per table, no id
-// list), and a bounded amount of plans in memory (about 20 KB each).
+// planChunk is how many employees RebuildPlans reads, builds and writes at
+// a time: a handful of set-based statements per chunk (a tenant of up to
+// planChunk employees is read with one statement per table, no id list),
+// and a bounded amount of plans in memory (about 20 KB each).
 const planChunk = 10_000
 
-// plansAckWait is the plan builder's ack wait: a tenant-wide rebuild of
-// tens of thousands of employees runs in one transaction and must not be
-// redelivered while it works.
-const plansAckWait = events.MaxAckWait // keepInProgress holds a long rebuild; a crashed worker's events return within it
+// plansAckWait is the plan builder's ack wait. A tenant-wide rebuild runs
+// one fanoutChunk per transaction, so no delivery holds its event for long;
+// a crashed worker's events return within it.
+const plansAckWait = events.MaxAckWait
 
 // Plans returns the plan builder (DESIGN §4.3). It rebuilds, with
 // plan.Build, the development plan of
@@ -39,8 +39,11 @@ const plansAckWait = events.MaxAckWait // keepInProgress holds a long rebuild; a
 //   - the employee of an employee.created or employee.updated event (a new
 //     employee gets a first plan; a change of role, tier or target tier
 //     moves the plan to the new framework or levels);
-//   - every employee of the tenant on library.rebuilt, in chunks of
-//     planChunk employees with a few set-based statements each.
+//   - every employee of the tenant on library.rebuilt, fanoutChunk
+//     employees per transaction (see RebuildPlanChunk): the handler starts
+//     the fan-out and rebuilds the first chunk; RunPlanFanouts rebuilds the
+//     rest, each chunk in its own transaction, so no transaction of a
+//     tenant-wide rebuild is longer than one chunk.
 //
 // It writes a new plan version, and emits plan.updated, only for plans
 // whose content changed, so a repeated or irrelevant event changes nothing.
@@ -53,7 +56,8 @@ const plansAckWait = events.MaxAckWait // keepInProgress holds a long rebuild; a
 // builder and an item update from the API, apply one after the other and
 // the later one builds on the earlier one's result and employee data. Two first
 // builds of the same employee race on the version key; the loser fails
-// with store.ErrConflict and its redelivery builds on the winner's plan.
+// with store.ErrRetry, and its transaction runs again and builds on the
+// winner's plan (issue 13.9: no poison budget spent on a lost race).
 func Plans() Worker {
 	return Worker{
 		Name: PlansWorkerName,
@@ -71,7 +75,12 @@ func buildPlans(ctx context.Context, tx *store.Tx, ev events.Event) error {
 	)
 	switch ev.Type {
 	case events.TypeLibraryRebuilt:
-		cause = events.PlanCauseLibrary
+		now := time.Now()
+		if err := tx.StartPlanFanout(ev.ID, now); err != nil {
+			return err
+		}
+		_, _, err := RebuildPlanChunk(ctx, tx, fanoutChunk, now)
+		return err
 	case events.TypeAssessmentScored:
 		var p events.AssessmentScored
 		if err := json.Unmarshal(ev.Data, &p); err != nil {
@@ -89,15 +98,11 @@ func buildPlans(ctx context.Context, tx *store.Tx, ev events.Event) error {
 	default:
 		return nil
 	}
-	var ids []uuid.UUID // nil: every employee
-	if ev.Type != events.TypeLibraryRebuilt {
-		id, err := uuid.Parse(one)
-		if err != nil {
-			return fmt.Errorf("%w: %s: employee id %q", ErrPermanent, ev.Type, one)
-		}
-		ids = []uuid.UUID{id}
+	id, err := uuid.Parse(one)
+	if err != nil {
+		return fmt.Errorf("%w: %s: employee id %q", ErrPermanent, ev.Type, one)
 	}
-	_, err := RebuildPlans(ctx, tx, ids, cause, time.Now())
+	_, err = RebuildPlans(ctx, tx, []uuid.UUID{id}, cause, time.Now())
 	return err
 }
 
@@ -141,6 +146,14 @@ func RebuildPlans(ctx context.Context, tx *store.Tx, ids []uuid.UUID, cause stri
 		}
 		slices.SortFunc(employees, func(a, b store.Employee) int { return slices.Compare(a.ID[:], b.ID[:]) })
 	}
+	return rebuildEmployees(ctx, tx, employees, ids == nil, cause, now)
+}
+
+// rebuildEmployees rebuilds the plans of employees (sorted by id, their
+// plans locked) in planChunk chunks; all says they are every employee of
+// the tenant.
+func rebuildEmployees(ctx context.Context, tx *store.Tx, employees []store.Employee, all bool, cause string, now time.Time) (RebuildReport, error) {
+	var report RebuildReport
 	if len(employees) == 0 {
 		return report, nil
 	}
@@ -151,7 +164,7 @@ func RebuildPlans(ctx context.Context, tx *store.Tx, ids []uuid.UUID, cause stri
 	// Times survive the database round trip exactly (PostgreSQL keeps
 	// microseconds), so an unchanged rebuild compares equal.
 	now = now.UTC().Truncate(time.Microsecond)
-	whole := ids == nil && len(employees) <= planChunk
+	whole := all && len(employees) <= planChunk
 	for chunk := range slices.Chunk(employees, planChunk) {
 		if err := ctx.Err(); err != nil {
 			return report, err

@@ -35,9 +35,10 @@ const fanoutToggled = "agile-methodologies"
 // 10,000 employees → every plan updated" on PostgreSQL with embedded NATS:
 // the library worker's commit of a new version (and its library.rebuilt
 // outbox row) starts the clock; the relay publishes the event, the plan
-// worker consumes it and rebuilds every plan of the tenant in one
-// transaction; the clock stops when that transaction has committed and the
-// event is acknowledged. Every employee is assessed (8 results each) and
+// worker consumes it and rebuilds the first chunk of the tenant's plans,
+// RunPlanFanouts the other chunks, a transaction each; the clock stops when
+// the event is acknowledged and the last chunk has committed (the tenant's
+// fan-out row is gone). Every employee is assessed (8 results each) and
 // has a gap in the toggled competency, so every plan changes: 10,000 new
 // versions, heads and plan.updated events per iteration.
 //
@@ -101,6 +102,7 @@ func BenchmarkPlanFanout(b *testing.B) {
 	wg.Go(func() { _ = relay.Run(runCtx) })
 	runner := workers.NewRunner(bus, s, quiet, nil)
 	wg.Go(func() { _ = runner.Run(runCtx, workers.Plans()) })
+	wg.Go(func() { _ = workers.RunPlanFanouts(runCtx, s, quiet) })
 
 	var fanout, floor, published time.Duration
 	iterations := 0
@@ -114,6 +116,7 @@ func BenchmarkPlanFanout(b *testing.B) {
 		ev := benchLibrary(b, s, tenant, status, true)
 		t0 := time.Now()
 		waitAcked(b, bus, ev)
+		waitFanout(b, ctx, pool, tenant)
 		fanout += time.Since(t0)
 		waitPublished(b, s)
 		published += time.Since(t0)
@@ -291,6 +294,18 @@ func waitAcked(b *testing.B, bus *events.Bus, ev events.Event) {
 		}
 		if time.Now().After(deadline) {
 			b.Fatalf("plan worker did not acknowledge %s (stream seq %d)", ev.ID, seq)
+		}
+		time.Sleep(2 * time.Millisecond) // polling a condition with a deadline
+	}
+}
+
+// waitFanout polls until the tenant's plan fan-out is over.
+func waitFanout(b *testing.B, ctx context.Context, pool *pgxpool.Pool, tenant tenants.ID) {
+	b.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for benchCount(b, ctx, pool, tenant, "SELECT count(*) FROM plan_fanouts WHERE tenant_id = $1", tenant.String()) > 0 {
+		if time.Now().After(deadline) {
+			b.Fatal("plan fan-out still in progress")
 		}
 		time.Sleep(2 * time.Millisecond) // polling a condition with a deadline
 	}

@@ -204,6 +204,7 @@ func runWorkers(ctx context.Context, wg *sync.WaitGroup, bus *events.Bus, st *st
 			log.Error("janitor stopped", "err", err)
 		}
 	})
+	wg.Go(func() { _ = workers.RunPlanFanouts(ctx, st, log) }) // the plan fan-outs the plan worker starts
 }
 
 // streamError returns the error EnsureStream reported, if any.

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/cadrehq/cadre/events"
@@ -223,7 +224,7 @@ func TestTwoWorkerProcesses(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	waitQuiet(t, db, ids, emb)
+	waitQuiet(t, db, ids, func() (*nats.Conn, error) { return emb.Connect() })
 
 	for _, id := range ids {
 		checkVersions(t, db, id)
@@ -241,17 +242,9 @@ func TestTwoWorkerProcesses(t *testing.T) {
 // waitQuiet waits until every outbox row is published and every durable
 // consumer has nothing pending or unacknowledged, twice in a row (handlers
 // emit events of their own, e.g. library.rebuilt).
-func waitQuiet(t *testing.T, db storetest.DB, ids []tenants.ID, emb *events.Embedded) {
+func waitQuiet(t *testing.T, db storetest.DB, ids []tenants.ID, connect func() (*nats.Conn, error)) {
 	t.Helper()
-	nc, err := emb.Connect()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := jetStreamOf(t, connect)
 	quiet := func() (bool, error) {
 		for _, id := range ids {
 			rows := db.ScopedRows(t, id, fmt.Sprintf("SELECT count(*) FROM outbox WHERE tenant_id = '%s' AND published_at IS NULL", id))
@@ -276,6 +269,22 @@ func waitQuiet(t *testing.T, db storetest.DB, ids []tenants.ID, emb *events.Embe
 		}
 		return quiet()
 	})
+}
+
+// jetStreamOf connects with connect and returns JetStream on that
+// connection, which is closed when the test ends.
+func jetStreamOf(t *testing.T, connect func() (*nats.Conn, error)) jetstream.JetStream {
+	t.Helper()
+	nc, err := connect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return js
 }
 
 // checkVersions checks that the tenant's library versions are 1..n and

@@ -69,9 +69,9 @@ func tenantPrincipal(ctx context.Context, roles ...tenants.Role) (tenants.Princi
 // anyTenantRole are the roles of a company's people and tools.
 var anyTenantRole = []tenants.Role{tenants.RoleAdmin, tenants.RoleManager, tenants.RoleEmployee, tenants.RoleAnalyst}
 
-// fail turns a store or domain error into a problem; unknown errors are
-// answered as a bare 500 and noted for the middleware, which logs them once
-// with the request.
+// fail turns a store or domain error into a problem; an unavailable
+// database is a 503 and unknown errors a bare 500, both noted for the
+// middleware, which logs them once with the request.
 func (s *Server) fail(ctx context.Context, op string, err error) error {
 	var p *Problem
 	var refusal *app.Error
@@ -88,7 +88,7 @@ func (s *Server) fail(ctx context.Context, op string, err error) error {
 		return problem(http.StatusServiceUnavailable, "", "request cancelled")
 	}
 	noteFailure(ctx, op, err)
-	return problem(http.StatusInternalServerError, "", "internal error")
+	return storeFailure(err)
 }
 
 // encodeCursor and decodeCursor make the opaque ?cursor= of list routes: the

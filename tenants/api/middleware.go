@@ -62,6 +62,9 @@ func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
 	}
+	if code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", retryAfterUnavailable) // every 503, wherever it was written
+	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
@@ -186,7 +189,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			ok, err := s.tenants.exists(r.Context(), p.Tenant)
 			if err != nil {
 				noteFailure(r.Context(), "tenant lookup", err)
-				writeProblem(w, problem(http.StatusServiceUnavailable, "", "try again later"))
+				writeProblem(w, storeFailure(err))
 				return
 			}
 			if !ok {

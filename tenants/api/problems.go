@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/cadrehq/cadre/tenants/store"
 )
 
 // ProblemBase prefixes every problem `type`; the suffix is stable.
@@ -36,6 +38,30 @@ func problemType(status int) string {
 		return ProblemBase + t
 	}
 	return "about:blank"
+}
+
+// retryAfterUnavailable is the Retry-After of every 503 answer, in
+// seconds: the database or the bus is out, and a client retrying after a
+// second finds it back as soon as it is (the store's sessions reconnect on
+// the next request), without a herd retrying at once.
+const retryAfterUnavailable = "1"
+
+// unavailable is the answer to a request that failed because the database
+// was unavailable (store.ErrUnavailable): 503, with Retry-After (set by the
+// outermost middleware on every 503), whatever the route and whether the
+// failure surfaced in a handler or in the middleware (issue 13.9: the same
+// outage answered 500 on some routes and 503 on others).
+func unavailable() *Problem {
+	return problem(http.StatusServiceUnavailable, "", "the database is unavailable; try again later")
+}
+
+// storeFailure is the answer to a store error no route handles: 503 when
+// the database is unavailable, else 500.
+func storeFailure(err error) *Problem {
+	if errors.Is(err, store.ErrUnavailable) {
+		return unavailable()
+	}
+	return problem(http.StatusInternalServerError, "", "internal error")
 }
 
 // problem builds a problem with a specific type suffix (e.g. "validation").
@@ -88,6 +114,13 @@ func newHumaError(status int, msg string, errs ...error) huma.StatusError {
 		kind = "malformed-json"
 	}
 	if status >= 500 {
+		// A handler's unmapped error reaches huma as a 500 with the error
+		// in errs: an unavailable database is still a 503.
+		for _, err := range errs {
+			if errors.Is(err, store.ErrUnavailable) {
+				return unavailable()
+			}
+		}
 		msg = "internal error"
 		details = nil
 	}

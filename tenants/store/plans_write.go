@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -72,9 +73,14 @@ func (e EncodedPlan) Same(prev PreviousPlan) bool {
 // their events: the versions with multi-row INSERTs of planBatch rows as
 // they are added, the heads (moveHeads) and the events (eventBatch rows per
 // INSERT) on Close. Each plan's Version must be one above the employee's
-// current version (1 for a first plan); a version already taken or a head
-// moved meanwhile (a concurrent builder) is ErrConflict. A PlanWriter is for
-// one goroutine.
+// current version (1 for a first plan). A version already taken or a head
+// moved meanwhile means a concurrent builder got there first: that is
+// ErrRetry (a kind of ErrUnavailable) with ErrConflict in the chain, so InTenant runs the transaction
+// again, which then locks and builds on the winner's plan, and a worker
+// whose retries all lose tries the event again later without spending its
+// poison budget (issue 13.9: two first builds of one employee race on the
+// primary key, as there is no head yet to lock). A PlanWriter is for one
+// goroutine.
 type PlanWriter struct {
 	tx      *Tx
 	pending []planRow
@@ -103,7 +109,7 @@ func (w *PlanWriter) flush() error {
 		return nil
 	}
 	if err := w.tx.db.Create(w.pending).Error; err != nil {
-		return fmt.Errorf("save plans: %w", translate(err))
+		return fmt.Errorf("save plans: %w", lostRace(translate(err)))
 	}
 	w.pending = w.pending[:0]
 	return nil
@@ -126,8 +132,8 @@ func (w *PlanWriter) Close() error {
 
 // moveHeads points the employees' heads at the versions of heads: a first
 // version gets a new head; any other moves the head from the version before
-// it, which the head must still be at (else ErrConflict: another builder got
-// there first). On PostgreSQL the moves are one UPDATE with two array
+// it, which the head must still be at (else ErrRetry with ErrConflict in
+// the chain: another builder got there first). On PostgreSQL the moves are one UPDATE with two array
 // parameters however many heads move.
 func (tx *Tx) moveHeads(heads []planHeadRow) error {
 	var fresh, moved []planHeadRow
@@ -140,7 +146,7 @@ func (tx *Tx) moveHeads(heads []planHeadRow) error {
 	}
 	if len(fresh) > 0 {
 		if err := tx.db.CreateInBatches(fresh, headBatch).Error; err != nil {
-			return translate(err)
+			return lostRace(translate(err))
 		}
 	}
 	if len(moved) == 0 {
@@ -171,9 +177,19 @@ func (tx *Tx) moveHeads(heads []planHeadRow) error {
 		}
 	}
 	if affected != int64(len(moved)) {
-		return fmt.Errorf("%w: %d of %d plan heads were not at the version before", ErrConflict, int64(len(moved))-affected, len(moved))
+		return fmt.Errorf("%w: %w: %d of %d plan heads were not at the version before", ErrRetry, ErrConflict, int64(len(moved))-affected, len(moved))
 	}
 	return nil
+}
+
+// lostRace turns the conflict of a plan version or head written meanwhile
+// by a concurrent builder into ErrRetry (see PlanWriter), keeping the
+// driver's error in the chain.
+func lostRace(err error) error {
+	if errors.Is(err, ErrConflict) {
+		return fmt.Errorf("%w: %w", ErrRetry, err)
+	}
+	return err
 }
 
 // UpdatePlanItems rewrites the items of the employee's current version in

@@ -58,6 +58,7 @@ type Store struct {
 
 	mu       sync.Mutex
 	onCommit []func() // called after a commit that wrote outbox rows
+	onFanout []func() // called after a commit that advanced a plan fan-out (plans_fanout.go)
 	sqlDB    *sql.DB
 }
 
@@ -222,6 +223,7 @@ type Tx struct {
 	scope   string
 	store   *Store
 	emitted int
+	fanout  bool // the transaction advanced a plan fan-out
 }
 
 // Tenant is the tenant this transaction is scoped to.
@@ -293,13 +295,16 @@ func (s *Store) inScope(ctx context.Context, scope string, opts *sql.TxOptions, 
 // runScope is one run of inScope: one transaction, its error translated.
 func (s *Store) runScope(ctx context.Context, scope string, opts *sql.TxOptions, fn func(tx *Tx) error) error {
 	tenant, _ := tenants.ParseID(scope)
-	var emitted int
+	var (
+		emitted int
+		fanout  bool
+	)
 	run := func(gtx *gorm.DB) error {
 		tx := &Tx{db: gtx, tenant: tenant, scope: scope, store: s}
 		if err := fn(tx); err != nil {
 			return err
 		}
-		emitted = tx.emitted
+		emitted, fanout = tx.emitted, tx.fanout
 		return nil
 	}
 	var err error
@@ -313,6 +318,9 @@ func (s *Store) runScope(ctx context.Context, scope string, opts *sql.TxOptions,
 	}
 	if emitted > 0 {
 		s.committed()
+	}
+	if fanout {
+		s.fanoutStarted()
 	}
 	return nil
 }

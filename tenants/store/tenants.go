@@ -79,7 +79,7 @@ func (s *Store) ListTenants(ctx context.Context, after tenants.ID, limit int) ([
 // forgotten.
 var tenantTables = []string{
 	"analytics_totals", "analytics_cells", "analytics_employee_scores", "analytics_employees",
-	"plan_heads", "plans", "assessment_reviews", "assessment_results", "assessments", "employees",
+	"plan_fanouts", "plan_heads", "plans", "assessment_reviews", "assessment_results", "assessments", "employees",
 	"idempotency_keys", "audit_log", "company_values", "documents",
 	"processed_events", "dead_letters", "library_builds", "library_overrides", "library_versions", "outbox",
 }
@@ -144,14 +144,18 @@ func (s *Store) TenantExists(ctx context.Context, id tenants.ID) (bool, error) {
 	return n > 0, err
 }
 
-// ShareLockTenant reads the tenant row and, on PostgreSQL, holds a share
-// lock on it until the transaction ends, so that the tenant cannot be
+// ShareLockTenant reads the tenant row and, on PostgreSQL, holds a key
+// share lock on it until the transaction ends, so that the tenant cannot be
 // deleted underneath a worker's effects (deletion waits, then erases them).
-// A deleted tenant is ErrNotFound.
+// A key share lock (the one a foreign key takes) blocks only the deletion:
+// the tenant's writes that update its row (an upload bumps the context
+// revision) do not wait for a worker (issue 13.5; FOR SHARE made every
+// upload wait for the worker's whole transaction). A deleted tenant is
+// ErrNotFound.
 func (tx *Tx) ShareLockTenant() error {
 	q := tx.db.Model(&tenantRow{}).Select("id").Where("id = ?", tx.tenant.String())
 	if tx.store.dialect == Postgres {
-		q = q.Clauses(clause.Locking{Strength: "SHARE"})
+		q = q.Clauses(clause.Locking{Strength: "KEY SHARE"})
 	}
 	var row tenantRow
 	return translate(q.Take(&row).Error)
