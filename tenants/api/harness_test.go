@@ -18,6 +18,7 @@ import (
 
 	"github.com/cadrehq/cadre/domain/text/extract"
 	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/internal/sandbox"
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/api"
 	"github.com/cadrehq/cadre/tenants/auth"
@@ -39,6 +40,8 @@ type env struct {
 	limit api.Limits
 	// emb is the embedded NATS server (fault tests stop and restart it).
 	emb *events.Embedded
+	// logs keeps the server's log records at Info and above.
+	logs *logRecords
 }
 
 // maxDoc is the document size limit of the test servers.
@@ -49,7 +52,8 @@ const maxDoc = 64 << 10
 func newEnv(t *testing.T, db storetest.DB, extra ...workers.Worker) *env {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	logs := &logRecords{min: slog.LevelInfo}
+	log := slog.New(logs)
 	emb, err := events.StartEmbedded(events.EmbeddedConfig{StoreDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
@@ -80,9 +84,15 @@ func newEnv(t *testing.T, db storetest.DB, extra ...workers.Worker) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Uploads are extracted as in production, by child processes: this
+	// test binary re-executed (TestMain calls sandbox.ServeIfChild).
+	extractor, err := sandbox.New(sandbox.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	lim := api.Limits{Extract: extract.DefaultLimits(), MaxValues: 100, RatePerSecond: -1}
 	lim.Extract.MaxBytes = maxDoc
-	srv := httptest.NewServer(api.New(api.Config{Store: db.Store, Verifier: verifier, Ready: bus.Ready, Bus: bus, Limits: lim, Logger: log,
+	srv := httptest.NewServer(api.New(api.Config{Store: db.Store, Verifier: verifier, Ready: bus.Ready, Bus: bus, Limits: lim, Logger: log, Extractor: extractor,
 		Replay: workers.Replay(ws), Registerer: reg, Gatherer: reg}).Handler())
 	t.Cleanup(func() {
 		srv.Close()
@@ -91,7 +101,7 @@ func newEnv(t *testing.T, db storetest.DB, extra ...workers.Worker) *env {
 		nc.Close()
 		emb.Shutdown()
 	})
-	return &env{t: t, db: db, srv: srv, nc: nc, bus: bus, limit: lim, emb: emb}
+	return &env{t: t, db: db, srv: srv, nc: nc, bus: bus, limit: lim, emb: emb, logs: logs}
 }
 
 // token mints a token for roles in tenant (zero for the platform).

@@ -78,6 +78,10 @@ type Config struct {
 	// Replay hands a parked event to its consumer again, inside the
 	// transaction that marks it replayed; nil disables replay.
 	Replay func(ctx context.Context, tx *store.Tx, d store.DeadLetter) error
+	// Extractor extracts uploaded documents; the server passes a
+	// *sandbox.Pool. Default: in process, without a deadline or memory
+	// bound (see app.Config.Extractor).
+	Extractor app.Extractor
 	// Bus is the event bus, for the live event stream; nil disables it.
 	Bus    *events.Bus
 	Limits Limits
@@ -133,7 +137,7 @@ func newServer(cfg Config) *Server {
 		cfg.Version = "1.0.0"
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(),
-		app: app.New(app.Config{Store: cfg.Store, Replay: cfg.Replay,
+		app: app.New(app.Config{Store: cfg.Store, Replay: cfg.Replay, Extractor: cfg.Extractor,
 			Limits: app.Limits{Extract: cfg.Limits.Extract, MaxValues: cfg.Limits.MaxValues}})}
 	s.metrics = newHTTPMetrics(cfg.Registerer)
 	s.limiter = newRateLimiters(cfg.Limits.RatePerSecond, cfg.Limits.Burst)

@@ -50,11 +50,11 @@ func (a *App) UploadDocument(ctx context.Context, p tenants.Principal, u Upload)
 	if err != nil {
 		return doc, false, extractRefusal(err)
 	}
-	ex, err := extract.Extract(ct, u.Data, a.limits.Extract)
+	sum := sha256.Sum256(u.Data)
+	ex, err := a.extract.Extract(ctx, ct, u.Data, a.limits.Extract)
 	if err != nil {
 		return doc, false, extractRefusal(err)
 	}
-	sum := sha256.Sum256(u.Data)
 	doc = store.Document{ID: uuid.Must(uuid.NewV7()), Title: title, ContentType: ct, SizeBytes: int64(len(u.Data)),
 		SHA256: hex.EncodeToString(sum[:]), Text: ex.Text, CreatedBy: p.Subject, CreatedAt: a.now().UTC().Truncate(time.Microsecond)}
 	created = true
@@ -104,9 +104,15 @@ func (a *App) DeleteDocument(ctx context.Context, p tenants.Principal, id uuid.U
 	})
 }
 
+// CodeExtractionLimit is the refusal code of a document whose extraction
+// ran past its deadline, memory or read bound (extract.ErrTooComplex).
+const CodeExtractionLimit = "extraction-limit"
+
 // extractRefusal maps an extraction error to its refusal.
 func extractRefusal(err error) error {
 	switch {
+	case errors.Is(err, extract.ErrTooComplex):
+		return refuse(Invalid, CodeExtractionLimit, err.Error())
 	case errors.Is(err, extract.ErrTooLarge):
 		return refuse(TooLarge, "", err.Error())
 	case errors.Is(err, extract.ErrUnsupportedType):
