@@ -32,8 +32,8 @@ type logRecords struct {
 }
 
 func (h *logRecords) Enabled(_ context.Context, l slog.Level) bool { return l >= h.min }
-func (h *logRecords) WithAttrs([]slog.Attr) slog.Handler       { return h }
-func (h *logRecords) WithGroup(string) slog.Handler            { return h }
+func (h *logRecords) WithAttrs([]slog.Attr) slog.Handler           { return h }
+func (h *logRecords) WithGroup(string) slog.Handler                { return h }
 func (h *logRecords) Handle(_ context.Context, r slog.Record) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
