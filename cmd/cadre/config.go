@@ -60,6 +60,15 @@ type Config struct {
 	RateLimit float64
 	// LogLevel (CADRE_LOG_LEVEL): debug, info, warn, error. Default info.
 	LogLevel string
+	// ExtractTimeout (CADRE_EXTRACT_TIMEOUT): how long one document's
+	// extraction may run before its process is killed. Default 10s.
+	ExtractTimeout time.Duration
+	// ExtractMemoryMB (CADRE_EXTRACT_MEMORY_MB): one extraction's memory
+	// bound, in MiB. Default 512.
+	ExtractMemoryMB int64
+	// ExtractConcurrency (CADRE_EXTRACT_CONCURRENCY): extractions running at
+	// once; more uploads wait. Default the number of CPUs.
+	ExtractConcurrency int
 }
 
 func getenv(k, def string) string {
@@ -142,6 +151,15 @@ func loadConfig() (Config, error) {
 	}
 	if c.RateLimit, err = strconv.ParseFloat(getenv("CADRE_RATE_LIMIT", "200"), 64); err != nil || c.RateLimit < 0 {
 		bad("CADRE_RATE_LIMIT", os.Getenv("CADRE_RATE_LIMIT"), "must be requests per second per tenant (0 disables)")
+	}
+	if c.ExtractTimeout, err = time.ParseDuration(getenv("CADRE_EXTRACT_TIMEOUT", "10s")); err != nil || c.ExtractTimeout < 100*time.Millisecond {
+		bad("CADRE_EXTRACT_TIMEOUT", os.Getenv("CADRE_EXTRACT_TIMEOUT"), "must be a duration of at least 100ms, e.g. 10s")
+	}
+	if c.ExtractMemoryMB, err = strconv.ParseInt(getenv("CADRE_EXTRACT_MEMORY_MB", "512"), 10, 64); err != nil || c.ExtractMemoryMB < 64 || c.ExtractMemoryMB > 1<<20 {
+		bad("CADRE_EXTRACT_MEMORY_MB", os.Getenv("CADRE_EXTRACT_MEMORY_MB"), "must be MiB between 64 and 1048576")
+	}
+	if c.ExtractConcurrency, err = strconv.Atoi(getenv("CADRE_EXTRACT_CONCURRENCY", "0")); err != nil || c.ExtractConcurrency < 0 || c.ExtractConcurrency > 1024 {
+		bad("CADRE_EXTRACT_CONCURRENCY", os.Getenv("CADRE_EXTRACT_CONCURRENCY"), "must be 1 to 1024 (0: the number of CPUs)")
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -171,8 +171,12 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 	if cfg.RateLimit == 0 {
 		limits.RatePerSecond = -1
 	}
+	extractor, err := newExtractor(cfg)
+	if err != nil {
+		return err
+	}
 	srv := api.New(api.Config{Store: st, Verifier: verifier, Ready: bus.Ready, Bus: bus, Limits: withDocLimit(limits, cfg.MaxDocumentBytes),
-		Replay: workers.Replay(workers.All()), Logger: log, Registerer: reg, Gatherer: reg})
+		Extractor: extractor, Replay: workers.Replay(workers.All()), Logger: log, Registerer: reg, Gatherer: reg})
 	hs := api.NewHTTPServer(cfg.HTTPAddr, srv.Handler())
 	hs.RegisterOnShutdown(srv.CloseStreams) // end event streams, or Shutdown waits for them
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
