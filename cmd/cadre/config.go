@@ -39,6 +39,13 @@ type Config struct {
 	// NATSListen (CADRE_NATS_LISTEN): let the embedded server listen on this
 	// address (e.g. 127.0.0.1:4222). Default: in-process only.
 	NATSListen string
+	// NATSUser and NATSPassword (CADRE_NATS_USER, default "cadre";
+	// CADRE_NATS_PASSWORD, default generated into the data dir): the
+	// credentials every client of the listening embedded server presents.
+	NATSUser, NATSPassword string
+	// NATSReadersFile (CADRE_NATS_READERS_FILE): read-only broker users, one
+	// tenant each ("name password tenant_id" a line). Default none.
+	NATSReadersFile string
 	// StreamMaxAge (CADRE_STREAM_MAX_AGE): how long the CADRE stream keeps
 	// events for replay. Default 720h (30 days).
 	StreamMaxAge time.Duration
@@ -87,6 +94,9 @@ func loadConfig() (Config, error) {
 		MigrationsDatabaseURL: os.Getenv("CADRE_MIGRATIONS_DATABASE_URL"),
 		NATSURL:               os.Getenv("CADRE_NATS_URL"),
 		NATSListen:            os.Getenv("CADRE_NATS_LISTEN"),
+		NATSUser:              getenv("CADRE_NATS_USER", "cadre"),
+		NATSPassword:          os.Getenv("CADRE_NATS_PASSWORD"),
+		NATSReadersFile:       os.Getenv("CADRE_NATS_READERS_FILE"),
 		MetricsAddr:           os.Getenv("CADRE_METRICS_ADDR"),
 		JWTSecret:             os.Getenv("CADRE_JWT_SECRET"),
 		JWKSURL:               os.Getenv("CADRE_JWKS_URL"),
@@ -123,6 +133,9 @@ func loadConfig() (Config, error) {
 		if c.NATSURL != "" {
 			bad("CADRE_NATS_LISTEN", c.NATSListen, "applies to the embedded server only; unset CADRE_NATS_URL or this")
 		}
+	}
+	if c.NATSReadersFile != "" && c.NATSListen == "" {
+		bad("CADRE_NATS_READERS_FILE", c.NATSReadersFile, "needs CADRE_NATS_LISTEN (readers connect over TCP)")
 	}
 	if c.NATSURL != "" && !strings.HasPrefix(c.NATSURL, "nats://") && !strings.HasPrefix(c.NATSURL, "tls://") {
 		bad("CADRE_NATS_URL", c.NATSURL, "must be a nats:// or tls:// URL (comma-separated for a cluster)")

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -67,6 +68,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 	var nc *nats.Conn
 	if cfg.NATSURL == "" {
 		ecfg := events.EmbeddedConfig{StoreDir: filepath.Join(cfg.DataDir, "nats"), Listen: cfg.NATSListen}
+		if err := brokerAuth(cfg, &ecfg); err != nil {
+			return err
+		}
 		if cfg.LogLevel == "debug" {
 			ecfg.Logger = log
 		}
@@ -76,7 +80,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 		}
 		defer emb.Shutdown()
 		if cfg.NATSListen != "" {
-			log.Info("embedded nats listening", "url", emb.ClientURL())
+			log.Info("embedded nats listening", "url", emb.ClientURL(), "user", ecfg.User, "readers", len(ecfg.Readers))
 		}
 		nc, err = emb.Connect(nats.Name("cadre"))
 		if err != nil {
@@ -250,18 +254,33 @@ func devSecret(cfg Config) ([]byte, error) {
 	if b, err := readSecret(cfg); err == nil {
 		return b, nil
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, err
+	s, err := keptSecret(cfg.DataDir, cfg.secretFile())
+	if err != nil {
+		return nil, fmt.Errorf("development secret: %w", err)
+	}
+	return []byte(s), nil
+}
+
+// keptSecret reads the secret kept at path, or generates one there: 32
+// random bytes, hex-encoded, in a file of mode 0600 under dir.
+func keptSecret(dir, path string) (string, error) {
+	if b, err := os.ReadFile(path); err == nil {
+		if s := strings.TrimSpace(string(b)); s != "" {
+			return s, nil
+		}
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
 	}
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
-		return nil, err
+		return "", err
 	}
 	s := hex.EncodeToString(b)
-	if err := os.WriteFile(cfg.secretFile(), []byte(s+"\n"), 0o600); err != nil {
-		return nil, fmt.Errorf("write development secret: %w", err)
+	if err := os.WriteFile(path, []byte(s+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("write %s: %w", path, err)
 	}
-	return []byte(s), nil
+	return s, nil
 }
 
 // runWorkerOps waits, in a process without the API, until ctx ends, serving

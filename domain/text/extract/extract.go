@@ -21,8 +21,7 @@ type Extracted struct {
 // [NormalizeContentType]). Zero fields of lim take their defaults.
 //
 // Errors wrap [ErrUnsupportedType], [ErrTooLarge], [ErrUnreadable] or
-// [ErrTooComplex] with a
-// detail a client can read.
+// [ErrTooComplex] with a detail a client can read.
 func Extract(contentType string, data []byte, lim Limits) (Extracted, error) {
 	lim = lim.withDefaults()
 	ct, err := NormalizeContentType(contentType, "")
