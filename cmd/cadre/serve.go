@@ -208,7 +208,7 @@ func runWorkers(ctx context.Context, wg *sync.WaitGroup, bus *events.Bus, st *st
 		}
 	})
 	wg.Go(func() {
-		if err := workers.RunJanitor(ctx, bus, log); err != nil {
+		if err := workers.RunJanitor(ctx, bus, st, log); err != nil {
 			log.Error("janitor stopped", "err", err)
 		}
 	})

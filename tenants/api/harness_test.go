@@ -78,7 +78,7 @@ func newEnv(t *testing.T, db storetest.DB, extra ...workers.Worker) *env {
 	reg.MustRegister(workers.NewLagCollector(bus, workers.ConsumerNames(ws)...))
 	runner := workers.NewRunner(bus, db.Store, log, reg)
 	wg.Go(func() { _ = runner.Run(ctx, ws...) })
-	wg.Go(func() { _ = workers.RunJanitor(ctx, bus, log) })
+	wg.Go(func() { _ = workers.RunJanitor(ctx, bus, db.Store, log) })
 
 	verifier, err := auth.New(ctx, auth.Config{Secret: testSecret})
 	if err != nil {
