@@ -59,6 +59,9 @@ type Config struct {
 	// JWTIssuer (CADRE_JWT_ISSUER), default "cadre"; JWTAudience
 	// (CADRE_JWT_AUDIENCE), default "cadre-api".
 	JWTIssuer, JWTAudience string
+	// TokenMaxTTL (CADRE_TOKEN_MAX_TTL): a token whose exp lies further ahead
+	// is refused. Default 24h.
+	TokenMaxTTL time.Duration
 	// MaxBodyBytes (CADRE_MAX_BODY_BYTES): JSON bodies. Default 1 MiB.
 	MaxBodyBytes int64
 	// MaxDocumentBytes (CADRE_MAX_DOCUMENT_BYTES): one document. Default 10 MiB.
@@ -164,6 +167,9 @@ func loadConfig() (Config, error) {
 	}
 	if c.RateLimit, err = strconv.ParseFloat(getenv("CADRE_RATE_LIMIT", "200"), 64); err != nil || c.RateLimit < 0 {
 		bad("CADRE_RATE_LIMIT", os.Getenv("CADRE_RATE_LIMIT"), "must be requests per second per tenant (0 disables)")
+	}
+	if c.TokenMaxTTL, err = time.ParseDuration(getenv("CADRE_TOKEN_MAX_TTL", "24h")); err != nil || c.TokenMaxTTL < time.Minute {
+		bad("CADRE_TOKEN_MAX_TTL", os.Getenv("CADRE_TOKEN_MAX_TTL"), "must be a duration of at least 1m, e.g. 24h")
 	}
 	if c.ExtractTimeout, err = time.ParseDuration(getenv("CADRE_EXTRACT_TIMEOUT", "10s")); err != nil || c.ExtractTimeout < 100*time.Millisecond {
 		bad("CADRE_EXTRACT_TIMEOUT", os.Getenv("CADRE_EXTRACT_TIMEOUT"), "must be a duration of at least 100ms, e.g. 10s")

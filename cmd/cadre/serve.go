@@ -167,7 +167,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 			return err
 		}
 	}
-	verifier, err := auth.New(ctx, auth.Config{Secret: secret, JWKSURL: cfg.JWKSURL, Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience})
+	verifier, err := auth.New(ctx, auth.Config{Secret: secret, JWKSURL: cfg.JWKSURL, Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience, MaxTTL: cfg.TokenMaxTTL})
 	if err != nil {
 		return err
 	}
