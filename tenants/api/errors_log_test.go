@@ -77,13 +77,18 @@ type bareServer struct {
 
 func newBareServer(t *testing.T) *bareServer {
 	t.Helper()
+	return newBareServerLimits(t, api.Limits{Extract: extract.DefaultLimits(), MaxValues: 100, RatePerSecond: -1})
+}
+
+// newBareServerLimits is newBareServer with other limits.
+func newBareServerLimits(t *testing.T, lim api.Limits) *bareServer {
+	t.Helper()
 	db := storetest.SQLite(t)
 	verifier, err := auth.New(context.Background(), auth.Config{Secret: testSecret})
 	if err != nil {
 		t.Fatal(err)
 	}
 	log := &logRecords{}
-	lim := api.Limits{Extract: extract.DefaultLimits(), MaxValues: 100, RatePerSecond: -1}
 	srv := api.New(api.Config{Store: db.Store, Verifier: verifier, Limits: lim, Logger: slog.New(log)})
 	return &bareServer{t: t, db: db, h: srv.Handler(), log: log}
 }
