@@ -137,9 +137,11 @@ func TestVerifyRejects(t *testing.T) {
 			wantMsg: "exp is more than 24h0m0s ahead",
 		},
 		{
-			name:    "exp a day and a minute ahead",
-			v:       both,
-			token:   hs(func(c jwt.MapClaims) { c["exp"] = time.Now().Add(auth.DefaultMaxTTL + auth.DefaultLeeway + time.Minute).Unix() }),
+			name: "exp a day and a minute ahead",
+			v:    both,
+			token: hs(func(c jwt.MapClaims) {
+				c["exp"] = time.Now().Add(auth.DefaultMaxTTL + auth.DefaultLeeway + time.Minute).Unix()
+			}),
 			wantMsg: "token lifetime too long",
 		},
 		{
