@@ -179,8 +179,20 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 	if err != nil {
 		return err
 	}
+	opsAddr, metricsOnAPI := metricsPlacement(cfg, r)
 	srv := api.New(api.Config{Store: st, Verifier: verifier, Ready: bus.Ready, Bus: bus, Limits: withDocLimit(limits, cfg.MaxDocumentBytes),
-		Extractor: extractor, Replay: workers.Replay(workers.All()), Logger: log, Registerer: reg, Gatherer: reg})
+		Extractor: extractor, Replay: workers.Replay(workers.All()), Logger: log, Registerer: reg, Gatherer: reg, MetricsOnAPI: metricsOnAPI})
+	if opsAddr != "" {
+		ln, err := net.Listen("tcp", opsAddr)
+		if err != nil {
+			return fmt.Errorf("listen %s (CADRE_METRICS_ADDR): %w", opsAddr, err)
+		}
+		// The API registered the HTTP metrics in reg already; the ops
+		// handler's own (requests to /metrics itself) go unexported.
+		ops := api.NewHTTPServer(opsAddr, api.NewOps(api.Config{Store: st, Ready: bus.Ready, Logger: log, Registerer: prometheus.NewRegistry(), Gatherer: reg}))
+		log.Info("operations endpoints listening", "metrics", "http://"+ln.Addr().String()+"/metrics")
+		wg.Go(func() { _ = serveUntil(ctx, ops, ln, log) })
+	}
 	hs := api.NewHTTPServer(cfg.HTTPAddr, srv.Handler())
 	hs.RegisterOnShutdown(srv.CloseStreams) // end event streams, or Shutdown waits for them
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)

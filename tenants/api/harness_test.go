@@ -92,7 +92,7 @@ func newEnv(t *testing.T, db storetest.DB, extra ...workers.Worker) *env {
 	}
 	lim := api.Limits{Extract: extract.DefaultLimits(), MaxValues: 100, RatePerSecond: -1}
 	lim.Extract.MaxBytes = maxDoc
-	srv := httptest.NewServer(api.New(api.Config{Store: db.Store, Verifier: verifier, Ready: bus.Ready, Bus: bus, Limits: lim, Logger: log, Extractor: extractor,
+	srv := httptest.NewServer(api.New(api.Config{Store: db.Store, Verifier: verifier, Ready: bus.Ready, Bus: bus, Limits: lim, Logger: log, Extractor: extractor, MetricsOnAPI: true,
 		Replay: workers.Replay(ws), Registerer: reg, Gatherer: reg}).Handler())
 	t.Cleanup(func() {
 		srv.Close()

@@ -90,6 +90,11 @@ type Config struct {
 	// Default: a fresh registry.
 	Registerer prometheus.Registerer
 	Gatherer   prometheus.Gatherer
+	// MetricsOnAPI serves /metrics on the API handler too, without
+	// authentication: for development only. Default false: the metrics,
+	// which name routes, tenants' load and the event backlog, are served by
+	// NewOps on their own (private) address.
+	MetricsOnAPI bool
 	// Version is reported in the OpenAPI document.
 	Version string
 }
@@ -120,7 +125,7 @@ func New(cfg Config) *Server {
 // or the API: for a process that serves no API, `cadre worker`.
 func NewOps(cfg Config) http.Handler {
 	s := newServer(cfg)
-	s.registerHealth()
+	s.registerHealth(true)
 	return s.mux
 }
 
@@ -170,7 +175,7 @@ func (s *Server) OpenAPI() *huma.OpenAPI { return s.api.OpenAPI() }
 func (s *Server) ForgetTenant(id string) { s.tenants.forget(id) }
 
 func (s *Server) registerOps() {
-	s.registerHealth()
+	s.registerHealth(s.cfg.MetricsOnAPI)
 	s.registerTenants()
 	s.registerDocuments()
 	s.registerValues()
