@@ -264,8 +264,8 @@ func parseIfMatch(h string) (int, error) {
 		return 0, nil
 	}
 	h = strings.Trim(strings.TrimPrefix(h, "W/"), `"`)
-	v, err := strconv.Atoi(h)
-	if err != nil || v < 1 {
+	v, ok := parseNumber(h, 1)
+	if !ok {
 		return 0, problem(http.StatusBadRequest, "bad-request", "If-Match must be the assessment's version, e.g. \"3\"")
 	}
 	return v, nil
