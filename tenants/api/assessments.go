@@ -246,7 +246,7 @@ func (s *Server) registerAssessments() {
 		OperationID: "save-responses", Method: http.MethodPut, Path: "/v1/assessments/{id}/responses",
 		Summary:     "Save answers (the taker, while open)",
 		Description: "Partial saves: the answers sent replace those of the same items; others stay. With If-Match or version, a stale version is 409. Each answer is checked against its item's kind.",
-		Tags:        tags, MaxBodyBytes: s.cfg.Limits.MaxBodyBytes, SkipValidateBody: true,
+		Tags:        tags, MaxBodyBytes: s.cfg.Limits.MaxBodyBytes,
 	}, s.saveResponses)
 	huma.Register(s.api, huma.Operation{
 		OperationID: "submit-assessment", Method: http.MethodPost, Path: "/v1/assessments/{id}/submit", DefaultStatus: http.StatusAccepted,
