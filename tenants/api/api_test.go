@@ -220,7 +220,7 @@ func TestBadInput(t *testing.T) {
 			{"one byte over the document limit", "POST", "/v1/documents", map[string]any{"title": "t", "content": big, "content_type": "text/plain"}, "", 413},
 			{"wrong content type", "POST", "/v1/documents", "hello", "text/csv", 415},
 			{"unsupported document type", "POST", "/v1/documents", map[string]any{"title": "t", "content": "a,b", "content_type": "text/csv"}, "", 415},
-			{"invalid UTF-8", "POST", "/v1/documents", []byte("{\"title\":\"t\",\"content\":\"\xff\xfe bad\",\"content_type\":\"text/plain\"}"), "", 422},
+			{"invalid UTF-8", "POST", "/v1/documents", []byte("{\"title\":\"t\",\"content\":\"\xff\xfe bad\",\"content_type\":\"text/plain\"}"), "", 400},
 			{"NUL bytes", "POST", "/v1/documents", map[string]any{"title": "t", "content": "a\x00b", "content_type": "text/plain"}, "", 422},
 			{"malformed JSON", "POST", "/v1/documents", `{"title": "t",`, "", 400},
 			{"unknown field", "POST", "/v1/documents", map[string]any{"title": "t", "content": "c", "content_type": "text/plain", "color": "red"}, "", 400},

@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -125,10 +124,8 @@ func (s *Server) parseUpload(in *UploadInput) (upload, error) {
 	}
 	switch mt {
 	case "application/json":
-		if !utf8.Valid(in.RawBody) {
-			// encoding/json would quietly replace the bad bytes.
-			return upload{}, problem(http.StatusUnprocessableEntity, "unreadable-document", "the request body is not valid UTF-8")
-		}
+		// requireUTF8 has refused a body that is not valid UTF-8, which
+		// encoding/json would quietly repair.
 		dec := json.NewDecoder(bytes.NewReader(in.RawBody))
 		dec.DisallowUnknownFields()
 		var j jsonUpload

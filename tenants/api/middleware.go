@@ -110,6 +110,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}
 	})
 	inner := s.idempotency(routed)
+	inner = s.requireUTF8(inner)
 	inner = s.authenticate(inner)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -256,11 +257,7 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 			return
 		}
 		p, _ := tenants.PrincipalFrom(r.Context())
-		limit := s.cfg.Limits.MaxBodyBytes
-		if d := 2*s.cfg.Limits.Extract.MaxBytes + 1<<16; d > limit {
-			limit = d
-		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+		body, err := io.ReadAll(io.LimitReader(r.Body, s.bodyLimit()+1))
 		if err != nil {
 			writeProblem(w, problem(http.StatusBadRequest, "", "could not read the request body"))
 			return

@@ -38,8 +38,8 @@ func (a *App) UploadDocument(ctx context.Context, p tenants.Principal, u Upload)
 	switch {
 	case title == "":
 		return doc, false, invalid("title must not be empty", Field{Location: "body.title", Message: "required"})
-	case !ValidText(title) || utf8.RuneCountInString(title) > MaxTitle:
-		return doc, false, invalid("title must be text of at most 300 characters without control characters",
+	case !ValidName(title) || utf8.RuneCountInString(title) > MaxTitle:
+		return doc, false, invalid("title must be one line of at most 300 characters without control or bidirectional formatting characters",
 			Field{Location: "body.title", Message: "invalid title"})
 	case int64(len(u.Data)) > a.limits.Extract.MaxBytes:
 		return doc, false, refuse(TooLarge, "", fmt.Sprintf("the document is larger than %d bytes", a.limits.Extract.MaxBytes))
