@@ -130,7 +130,12 @@ func (p *Pool) Extract(ctx context.Context, contentType string, data []byte, lim
 	// Killed, the child's pipes close with it; WaitDelay only guards
 	// against a grandchild holding them.
 	cmd.WaitDelay = time.Second
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		// The server's fault (its binary gone after an upgrade, no
+		// processes left), not the file's: an internal error.
+		return extract.Extracted{}, fmt.Errorf("sandbox: start extractor %s: %w", p.cfg.Path, err)
+	}
+	err := cmd.Wait()
 	switch {
 	case ctx.Err() != nil:
 		return extract.Extracted{}, fmt.Errorf("sandbox: extract: %w", ctx.Err())

@@ -126,3 +126,14 @@ func TestWaitingForASlotEndsWithTheContext(t *testing.T) {
 		t.Errorf("first: got %v, want context.Canceled", err)
 	}
 }
+
+// TestMissingExtractorIsTheServersFault: a pool whose binary is gone fails
+// with an error that does not blame the document.
+func TestMissingExtractorIsTheServersFault(t *testing.T) {
+	t.Parallel()
+	p := newPool(t, Config{Path: filepath.Join(t.TempDir(), "gone")})
+	_, err := p.Extract(t.Context(), extract.TypePlain, []byte("hello"), extract.Limits{})
+	if err == nil || errors.Is(err, extract.ErrTooComplex) || errors.Is(err, extract.ErrUnreadable) {
+		t.Fatalf("got %v, want an error that is no refusal of the document", err)
+	}
+}
