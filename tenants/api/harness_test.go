@@ -21,6 +21,7 @@ import (
 	"github.com/cadrehq/cadre/internal/sandbox"
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/api"
+	"github.com/cadrehq/cadre/tenants/app"
 	"github.com/cadrehq/cadre/tenants/auth"
 	"github.com/cadrehq/cadre/tenants/store"
 	"github.com/cadrehq/cadre/tenants/store/storetest"
@@ -48,8 +49,29 @@ type env struct {
 const maxDoc = 64 << 10
 
 // newEnv starts Cadre on db with workers.All() and the extra workers (test
-// workers), and stops it when the test ends.
+// workers), and stops it when the test ends. Uploads are extracted in
+// process (the same extract code, without the child process, whose start
+// under a burst of uploads would slow every test that uploads);
+// newSandboxedEnv extracts as production does.
 func newEnv(t *testing.T, db storetest.DB, extra ...workers.Worker) *env {
+	t.Helper()
+	return startEnv(t, db, nil, extra...)
+}
+
+// newSandboxedEnv is newEnv with uploads extracted as in production, by
+// child processes: this test binary re-executed (TestMain calls
+// sandbox.ServeIfChild).
+func newSandboxedEnv(t *testing.T, db storetest.DB) *env {
+	t.Helper()
+	extractor, err := sandbox.New(sandbox.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return startEnv(t, db, extractor)
+}
+
+// startEnv is newEnv with the given extractor (nil: in process).
+func startEnv(t *testing.T, db storetest.DB, extractor app.Extractor, extra ...workers.Worker) *env {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &logRecords{min: slog.LevelInfo}
@@ -81,12 +103,6 @@ func newEnv(t *testing.T, db storetest.DB, extra ...workers.Worker) *env {
 	wg.Go(func() { _ = workers.RunJanitor(ctx, bus, db.Store, log) })
 
 	verifier, err := auth.New(ctx, auth.Config{Secret: testSecret})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Uploads are extracted as in production, by child processes: this
-	// test binary re-executed (TestMain calls sandbox.ServeIfChild).
-	extractor, err := sandbox.New(sandbox.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,7 +31,7 @@ func hostilePDF(t *testing.T, name string) []byte {
 // is logged with the tenant and the file's SHA-256, and the read answers.
 func TestHostilePDFsAnswer422AndTheServerStaysResponsive(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db storetest.DB) {
-		e := newEnv(t, db)
+		e := newSandboxedEnv(t, db)
 		victim, victimAdmin := e.createTenant("victim")
 		attacker, admin := e.createTenant("attacker")
 		expect(t, e.upload(victimAdmin, "Handbook", "Our engineers review each other's code."), 202, "victim upload")
