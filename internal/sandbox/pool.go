@@ -143,7 +143,7 @@ func (p *Pool) Extract(ctx context.Context, contentType string, data []byte, lim
 		return extract.Extracted{}, fmt.Errorf("extraction ran past its deadline of %s and was stopped: %w: %w", p.cfg.Timeout, ErrDeadline, extract.ErrTooComplex)
 	case stdout.over:
 		return extract.Extracted{}, fmt.Errorf("extraction wrote more than %d bytes: %w", maxOut, extract.ErrTooComplex)
-	case err != nil && strings.Contains(stderr.String(), "out of memory"):
+	case err != nil && outOfMemory(stderr.String()):
 		return extract.Extracted{}, fmt.Errorf("extraction needed more than its memory bound of %d MiB and was stopped: %w: %w",
 			p.cfg.MemoryBytes>>20, ErrMemory, extract.ErrTooComplex)
 	case err != nil:
@@ -162,6 +162,14 @@ func (p *Pool) Extract(ctx context.Context, contentType string, data []byte, lim
 		return extract.Extracted{}, fmt.Errorf("%s: %w", strings.TrimPrefix(res.Error, "extract: "), sentinel)
 	}
 	return extract.Extracted{Text: res.Text, Format: res.Format}, nil
+}
+
+// outOfMemory reports a Go runtime's dying words when an allocation failed
+// against the address-space limit: "out of memory", or, in a -race build,
+// whose runtime maps memory at fixed hints, "too many address space
+// collisions".
+func outOfMemory(stderr string) bool {
+	return strings.Contains(stderr, "out of memory") || strings.Contains(stderr, "address space collisions")
 }
 
 // cappedBuffer keeps at most max bytes; past it, it either fails the write
