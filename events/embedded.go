@@ -6,11 +6,14 @@ import (
 	"net"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
+
+	"github.com/cadrehq/cadre/domain/tenant"
 )
 
 // DefaultServerName is the embedded server's name unless configured.
@@ -31,9 +34,54 @@ type EmbeddedConfig struct {
 	// "127.0.0.1:4222" (port 0 picks a free port). Default "": no listener,
 	// clients connect in-process only (Embedded.Connect).
 	Listen string
+	// User and Password are the credentials every client must present
+	// whenever the server listens (Listen set); they may do everything, and
+	// the process's own connections (Connect) present them. Required with
+	// Listen; without it only in-process clients exist and none is asked.
+	User, Password string
+	// Readers are further users, each allowed to subscribe to one tenant's
+	// events and nothing else (see TenantReader). Only with Listen.
+	Readers []Reader
 	// Logger receives the server's log. Default: none (server logging off).
 	Logger *slog.Logger
 }
+
+// Reader is a broker user who may read one tenant's events, such as a
+// dashboard, with the permissions of TenantReader: through its own durable
+// consumer (named like the user) filtered to the tenant's subjects, or by a
+// plain subscription to them. It may publish nothing else, so it can
+// neither see another tenant nor forge an event.
+type Reader struct {
+	// Name and Password authenticate it; Password may be a bcrypt hash
+	// ("$2a$…"), which the server compares the presented password against.
+	Name, Password string
+	// Tenant is the one tenant whose events it may read.
+	Tenant tenant.ID
+}
+
+// TenantReader returns the broker permissions of user name reading tenant
+// tid from stream DefaultStreamName: create and read only its own durable
+// consumer (named name), only with the filter TenantFilter(tid); subscribe
+// only to TenantFilter(tid) and its own inbox, "_INBOX_<name>.>" (set it
+// with nats.CustomInboxPrefix). These are the permissions of the README's
+// nats-server example, so an external server and the embedded one agree.
+func TenantReader(name string, tid tenant.ID) *server.Permissions {
+	stream := DefaultStreamName
+	return &server.Permissions{
+		Publish: &server.SubjectPermission{Allow: []string{
+			// A single filter is part of the API subject, and the server
+			// refuses a request whose filter differs from it.
+			"$JS.API.CONSUMER.CREATE." + stream + "." + name + "." + TenantFilter(tid),
+			"$JS.API.CONSUMER.INFO." + stream + "." + name,
+			"$JS.API.CONSUMER.MSG.NEXT." + stream + "." + name,
+			"$JS.ACK." + stream + "." + name + ".>",
+		}},
+		Subscribe: &server.SubjectPermission{Allow: []string{TenantFilter(tid), ReaderInbox(name) + ".>"}},
+	}
+}
+
+// ReaderInbox is the inbox prefix a Reader named name must use.
+func ReaderInbox(name string) string { return "_INBOX_" + name }
 
 // Embedded is an in-process NATS server with JetStream on a file store,
 // every write fsynced before its PubAck (SyncAlways). It is safe for
@@ -72,6 +120,14 @@ func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 			port = server.RANDOM_PORT
 		}
 		e.host, e.port = host, port
+		if cfg.User == "" || cfg.Password == "" {
+			return nil, fmt.Errorf("start embedded nats: %w: a listening server needs a user and password", ErrConfig)
+		}
+	}
+	for _, r := range cfg.Readers {
+		if cfg.Listen == "" || r.Name == "" || strings.ContainsAny(r.Name, ".*> \t") || r.Password == "" || r.Tenant.IsZero() || r.Name == cfg.User {
+			return nil, fmt.Errorf("start embedded nats: %w: reader %q needs a listener, its own name (one subject token), a password and a tenant", ErrConfig, r.Name)
+		}
 	}
 	if err := e.start(); err != nil {
 		return nil, err
@@ -90,8 +146,14 @@ func (e *Embedded) options() *server.Options {
 	}
 	if e.cfg.Listen == "" {
 		opts.DontListen = true
-	} else {
-		opts.Host, opts.Port = e.host, e.port
+		return opts
+	}
+	opts.Host, opts.Port = e.host, e.port
+	// Everyone who reaches the listener must authenticate (issue 17: an
+	// open broker let anyone read every tenant and forge events).
+	opts.Users = []*server.User{{Username: e.cfg.User, Password: e.cfg.Password}}
+	for _, r := range e.cfg.Readers {
+		opts.Users = append(opts.Users, &server.User{Username: r.Name, Password: r.Password, Permissions: TenantReader(r.Name, r.Tenant)})
 	}
 	return opts
 }
@@ -132,6 +194,17 @@ func (e *Embedded) ClientURL() string {
 	return (&url.URL{Scheme: "nats", Host: net.JoinHostPort(e.host, strconv.Itoa(e.port))}).String()
 }
 
+// CredentialsURL returns ClientURL with the configured user and password,
+// for a process that connects over TCP (`cadre worker` with CADRE_NATS_URL),
+// or "" when the server does not listen.
+func (e *Embedded) CredentialsURL() string {
+	if e.cfg.Listen == "" {
+		return ""
+	}
+	return (&url.URL{Scheme: "nats", User: url.UserPassword(e.cfg.User, e.cfg.Password),
+		Host: net.JoinHostPort(e.host, strconv.Itoa(e.port))}).String()
+}
+
 // InProcessConn returns a new in-process client connection to the current
 // server; it implements nats.InProcessConnProvider, which lets connections
 // made by Connect reconnect after a Restart.
@@ -149,16 +222,21 @@ func (e *Embedded) InProcessConn() (net.Conn, error) {
 	return conn, nil
 }
 
-// Connect opens an in-process client connection. It reconnects forever
+// Connect opens an in-process client connection, with the configured
+// credentials when there are some. It reconnects forever
 // (every 100 ms) unless opts say otherwise; opts are applied after the
 // defaults.
 func (e *Embedded) Connect(opts ...nats.Option) (*nats.Conn, error) {
-	all := append([]nats.Option{
+	all := []nats.Option{
 		nats.InProcessServer(e),
 		nats.Name(e.cfg.ServerName + "-client"),
 		nats.MaxReconnects(-1),
 		nats.ReconnectWait(100 * time.Millisecond),
-	}, opts...)
+	}
+	if e.cfg.User != "" {
+		all = append(all, nats.UserInfo(e.cfg.User, e.cfg.Password))
+	}
+	all = append(all, opts...)
 	// The URL only names the server pool entry; InProcessServer does the dialing.
 	nc, err := nats.Connect("nats://in-process", all...)
 	if err != nil {

@@ -19,7 +19,12 @@ func TestStartEmbeddedRejectsConfig(t *testing.T) {
 	}{
 		{"no store dir", events.EmbeddedConfig{}},
 		{"bad listen", events.EmbeddedConfig{StoreDir: t.TempDir(), Listen: "localhost"}},
-		{"bad port", events.EmbeddedConfig{StoreDir: t.TempDir(), Listen: "127.0.0.1:http"}},
+		{"bad port", events.EmbeddedConfig{StoreDir: t.TempDir(), Listen: "127.0.0.1:http", User: "cadre", Password: "pw"}},
+		{"listener without credentials", events.EmbeddedConfig{StoreDir: t.TempDir(), Listen: "127.0.0.1:0"}},
+		{"listener without password", events.EmbeddedConfig{StoreDir: t.TempDir(), Listen: "127.0.0.1:0", User: "cadre"}},
+		{"reader without listener", events.EmbeddedConfig{StoreDir: t.TempDir(), Readers: []events.Reader{{Name: "dash", Password: "pw", Tenant: tenantA}}}},
+		{"reader without tenant", events.EmbeddedConfig{StoreDir: t.TempDir(), Listen: "127.0.0.1:0", User: "cadre", Password: "pw",
+			Readers: []events.Reader{{Name: "dash", Password: "pw"}}}},
 	}
 	for _, tt := range tests {
 		if _, err := events.StartEmbedded(tt.cfg); !errors.Is(err, events.ErrConfig) {
@@ -61,7 +66,7 @@ func TestEmbeddedInProcess(t *testing.T) {
 
 func TestEmbeddedListens(t *testing.T) {
 	t.Parallel()
-	srv, err := events.StartEmbedded(events.EmbeddedConfig{StoreDir: t.TempDir(), ServerName: "test-node", Listen: "127.0.0.1:0"})
+	srv, err := events.StartEmbedded(events.EmbeddedConfig{StoreDir: t.TempDir(), ServerName: "test-node", Listen: "127.0.0.1:0", User: "cadre", Password: "secret"})
 	if err != nil {
 		t.Fatalf("StartEmbedded: %v", err)
 	}
@@ -70,7 +75,7 @@ func TestEmbeddedListens(t *testing.T) {
 	if url == "" || url == "nats://127.0.0.1:0" {
 		t.Fatalf("ClientURL() = %q, want the bound address", url)
 	}
-	nc, err := nats.Connect(url)
+	nc, err := nats.Connect(srv.CredentialsURL())
 	if err != nil {
 		t.Fatalf("nats.Connect(%s): %v", url, err)
 	}

@@ -40,6 +40,13 @@ type Config struct {
 	// NATSListen (CADRE_NATS_LISTEN): let the embedded server listen on this
 	// address (e.g. 127.0.0.1:4222). Default: in-process only.
 	NATSListen string
+	// NATSUser and NATSPassword (CADRE_NATS_USER, default "cadre";
+	// CADRE_NATS_PASSWORD, default generated into the data dir): the
+	// credentials every client of the listening embedded server presents.
+	NATSUser, NATSPassword string
+	// NATSReadersFile (CADRE_NATS_READERS_FILE): read-only broker users, one
+	// tenant each ("name password tenant_id" a line). Default none.
+	NATSReadersFile string
 	// StreamMaxAge (CADRE_STREAM_MAX_AGE): how long the CADRE stream keeps
 	// events for replay. Default 720h (30 days).
 	StreamMaxAge time.Duration
@@ -53,6 +60,9 @@ type Config struct {
 	// JWTIssuer (CADRE_JWT_ISSUER), default "cadre"; JWTAudience
 	// (CADRE_JWT_AUDIENCE), default "cadre-api".
 	JWTIssuer, JWTAudience string
+	// TokenMaxTTL (CADRE_TOKEN_MAX_TTL): a token whose exp lies further ahead
+	// is refused. Default 24h.
+	TokenMaxTTL time.Duration
 	// MaxBodyBytes (CADRE_MAX_BODY_BYTES): JSON bodies. Default 1 MiB.
 	MaxBodyBytes int64
 	// MaxDocumentBytes (CADRE_MAX_DOCUMENT_BYTES): one document. Default 10 MiB.
@@ -64,6 +74,15 @@ type Config struct {
 	// CORSOrigins (CADRE_CORS_ORIGINS): comma-separated browser origins
 	// allowed to call the API, e.g. https://dash.example.com. Default none.
 	CORSOrigins []string
+	// ExtractTimeout (CADRE_EXTRACT_TIMEOUT): how long one document's
+	// extraction may run before its process is killed. Default 10s.
+	ExtractTimeout time.Duration
+	// ExtractMemoryMB (CADRE_EXTRACT_MEMORY_MB): one extraction's memory
+	// bound, in MiB. Default 512.
+	ExtractMemoryMB int64
+	// ExtractConcurrency (CADRE_EXTRACT_CONCURRENCY): extractions running at
+	// once; more uploads wait. Default the number of CPUs.
+	ExtractConcurrency int
 }
 
 func getenv(k, def string) string {
@@ -82,6 +101,9 @@ func loadConfig() (Config, error) {
 		MigrationsDatabaseURL: os.Getenv("CADRE_MIGRATIONS_DATABASE_URL"),
 		NATSURL:               os.Getenv("CADRE_NATS_URL"),
 		NATSListen:            os.Getenv("CADRE_NATS_LISTEN"),
+		NATSUser:              getenv("CADRE_NATS_USER", "cadre"),
+		NATSPassword:          os.Getenv("CADRE_NATS_PASSWORD"),
+		NATSReadersFile:       os.Getenv("CADRE_NATS_READERS_FILE"),
 		MetricsAddr:           os.Getenv("CADRE_METRICS_ADDR"),
 		JWTSecret:             os.Getenv("CADRE_JWT_SECRET"),
 		JWKSURL:               os.Getenv("CADRE_JWKS_URL"),
@@ -119,6 +141,9 @@ func loadConfig() (Config, error) {
 			bad("CADRE_NATS_LISTEN", c.NATSListen, "applies to the embedded server only; unset CADRE_NATS_URL or this")
 		}
 	}
+	if c.NATSReadersFile != "" && c.NATSListen == "" {
+		bad("CADRE_NATS_READERS_FILE", c.NATSReadersFile, "needs CADRE_NATS_LISTEN (readers connect over TCP)")
+	}
 	if c.NATSURL != "" && !strings.HasPrefix(c.NATSURL, "nats://") && !strings.HasPrefix(c.NATSURL, "tls://") {
 		bad("CADRE_NATS_URL", c.NATSURL, "must be a nats:// or tls:// URL (comma-separated for a cluster)")
 	}
@@ -149,6 +174,18 @@ func loadConfig() (Config, error) {
 	}
 	if c.RateLimit, err = strconv.ParseFloat(getenv("CADRE_RATE_LIMIT", "200"), 64); err != nil || c.RateLimit < 0 {
 		bad("CADRE_RATE_LIMIT", os.Getenv("CADRE_RATE_LIMIT"), "must be requests per second per tenant (0 disables)")
+	}
+	if c.TokenMaxTTL, err = time.ParseDuration(getenv("CADRE_TOKEN_MAX_TTL", "24h")); err != nil || c.TokenMaxTTL < time.Minute {
+		bad("CADRE_TOKEN_MAX_TTL", os.Getenv("CADRE_TOKEN_MAX_TTL"), "must be a duration of at least 1m, e.g. 24h")
+	}
+	if c.ExtractTimeout, err = time.ParseDuration(getenv("CADRE_EXTRACT_TIMEOUT", "10s")); err != nil || c.ExtractTimeout < 100*time.Millisecond {
+		bad("CADRE_EXTRACT_TIMEOUT", os.Getenv("CADRE_EXTRACT_TIMEOUT"), "must be a duration of at least 100ms, e.g. 10s")
+	}
+	if c.ExtractMemoryMB, err = strconv.ParseInt(getenv("CADRE_EXTRACT_MEMORY_MB", "512"), 10, 64); err != nil || c.ExtractMemoryMB < 64 || c.ExtractMemoryMB > 1<<20 {
+		bad("CADRE_EXTRACT_MEMORY_MB", os.Getenv("CADRE_EXTRACT_MEMORY_MB"), "must be MiB between 64 and 1048576")
+	}
+	if c.ExtractConcurrency, err = strconv.Atoi(getenv("CADRE_EXTRACT_CONCURRENCY", "0")); err != nil || c.ExtractConcurrency < 0 || c.ExtractConcurrency > 1024 {
+		bad("CADRE_EXTRACT_CONCURRENCY", os.Getenv("CADRE_EXTRACT_CONCURRENCY"), "must be 1 to 1024 (0: the number of CPUs)")
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

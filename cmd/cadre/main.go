@@ -13,6 +13,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/cadrehq/cadre/internal/sandbox"
 )
 
 const usage = `cadre — company-private competency frameworks
@@ -25,6 +27,7 @@ commands:
   worker             the outbox relay and the workers only (PostgreSQL and external NATS)
   migrate up|down|status
                      apply, roll back one, or list schema migrations
+  extract -type T    extract one document's text (stdin) as JSON (stdout); the server runs it per upload
   token              mint a development HS256 token (see cadre token -h)
   analytics rebuild  recompute the analytics read models from the source tables (--tenant ID: one tenant)
   demo               seed a demo company against a running server and print what Cadre built (see cadre demo -h)
@@ -33,6 +36,7 @@ configuration: CADRE_* environment variables (see README.md)
 `
 
 func main() {
+	sandbox.ServeIfChild() // a child the server started to extract one document
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "cadre:", err)
 		os.Exit(1)
@@ -43,6 +47,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, usage)
 		return nil
+	}
+	if args[0] == "extract" {
+		// Needs no configuration: the server passes everything as flags.
+		return sandbox.Child(args[1:], os.Stdin, stdout)
 	}
 	cfg, err := loadConfig()
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -67,6 +68,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 	var nc *nats.Conn
 	if cfg.NATSURL == "" {
 		ecfg := events.EmbeddedConfig{StoreDir: filepath.Join(cfg.DataDir, "nats"), Listen: cfg.NATSListen}
+		if err := brokerAuth(cfg, &ecfg); err != nil {
+			return err
+		}
 		if cfg.LogLevel == "debug" {
 			ecfg.Logger = log
 		}
@@ -76,7 +80,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 		}
 		defer emb.Shutdown()
 		if cfg.NATSListen != "" {
-			log.Info("embedded nats listening", "url", emb.ClientURL())
+			log.Info("embedded nats listening", "url", emb.ClientURL(), "user", ecfg.User, "readers", len(ecfg.Readers))
 		}
 		nc, err = emb.Connect(nats.Name("cadre"))
 		if err != nil {
@@ -163,7 +167,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 			return err
 		}
 	}
-	verifier, err := auth.New(ctx, auth.Config{Secret: secret, JWKSURL: cfg.JWKSURL, Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience})
+	verifier, err := auth.New(ctx, auth.Config{Secret: secret, JWKSURL: cfg.JWKSURL, Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience, MaxTTL: cfg.TokenMaxTTL})
 	if err != nil {
 		return err
 	}
@@ -171,8 +175,24 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 	if cfg.RateLimit == 0 {
 		limits.RatePerSecond = -1
 	}
+	extractor, err := newExtractor(cfg)
+	if err != nil {
+		return err
+	}
+	opsAddr, metricsOnAPI := metricsPlacement(cfg, r)
 	srv := api.New(api.Config{Store: st, Verifier: verifier, Ready: bus.Ready, Bus: bus, Limits: withDocLimit(limits, cfg.MaxDocumentBytes),
-		Replay: workers.Replay(workers.All()), Logger: log, Registerer: reg, Gatherer: reg, CORSOrigins: cfg.CORSOrigins})
+		Extractor: extractor, Replay: workers.Replay(workers.All()), Logger: log, Registerer: reg, Gatherer: reg, MetricsOnAPI: metricsOnAPI, CORSOrigins: cfg.CORSOrigins})
+	if opsAddr != "" {
+		ln, err := net.Listen("tcp", opsAddr)
+		if err != nil {
+			return fmt.Errorf("listen %s (CADRE_METRICS_ADDR): %w", opsAddr, err)
+		}
+		// The API registered the HTTP metrics in reg already; the ops
+		// handler's own (requests to /metrics itself) go unexported.
+		ops := api.NewHTTPServer(opsAddr, api.NewOps(api.Config{Store: st, Ready: bus.Ready, Logger: log, Registerer: prometheus.NewRegistry(), Gatherer: reg}))
+		log.Info("operations endpoints listening", "metrics", "http://"+ln.Addr().String()+"/metrics")
+		wg.Go(func() { _ = serveUntil(ctx, ops, ln, log) })
+	}
 	hs := api.NewHTTPServer(cfg.HTTPAddr, srv.Handler())
 	hs.RegisterOnShutdown(srv.CloseStreams) // end event streams, or Shutdown waits for them
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
@@ -200,7 +220,7 @@ func runWorkers(ctx context.Context, wg *sync.WaitGroup, bus *events.Bus, st *st
 		}
 	})
 	wg.Go(func() {
-		if err := workers.RunJanitor(ctx, bus, log); err != nil {
+		if err := workers.RunJanitor(ctx, bus, st, log); err != nil {
 			log.Error("janitor stopped", "err", err)
 		}
 	})
@@ -247,18 +267,33 @@ func devSecret(cfg Config) ([]byte, error) {
 	if b, err := readSecret(cfg); err == nil {
 		return b, nil
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, err
+	s, err := keptSecret(cfg.DataDir, cfg.secretFile())
+	if err != nil {
+		return nil, fmt.Errorf("development secret: %w", err)
+	}
+	return []byte(s), nil
+}
+
+// keptSecret reads the secret kept at path, or generates one there: 32
+// random bytes, hex-encoded, in a file of mode 0600 under dir.
+func keptSecret(dir, path string) (string, error) {
+	if b, err := os.ReadFile(path); err == nil {
+		if s := strings.TrimSpace(string(b)); s != "" {
+			return s, nil
+		}
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
 	}
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
-		return nil, err
+		return "", err
 	}
 	s := hex.EncodeToString(b)
-	if err := os.WriteFile(cfg.secretFile(), []byte(s+"\n"), 0o600); err != nil {
-		return nil, fmt.Errorf("write development secret: %w", err)
+	if err := os.WriteFile(path, []byte(s+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("write %s: %w", path, err)
 	}
-	return []byte(s), nil
+	return s, nil
 }
 
 // runWorkerOps waits, in a process without the API, until ctx ends, serving

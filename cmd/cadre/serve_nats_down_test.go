@@ -18,7 +18,7 @@ import (
 func TestServeStartsWhileNATSIsDown(t *testing.T) {
 	natsAddr, httpAddr := freeAddr(t), freeAddr(t)
 	secret := "serve-test-secret-serve-test-secret-0123"
-	cfg := Config{HTTPAddr: httpAddr, DataDir: t.TempDir(), NATSURL: "nats://" + natsAddr, Migrate: true, StreamMaxAge: time.Hour,
+	cfg := Config{HTTPAddr: httpAddr, DataDir: t.TempDir(), NATSURL: "nats://cadre:broker-secret@" + natsAddr, Migrate: true, StreamMaxAge: time.Hour,
 		StreamReplicas: 1, JWTSecret: secret, JWTIssuer: "cadre", JWTAudience: "cadre-api", MaxBodyBytes: 1 << 20,
 		MaxDocumentBytes: 1 << 20, LogLevel: "warn"}
 	runServe(t, cfg, "serve ready with NATS down")
@@ -26,7 +26,7 @@ func TestServeStartsWhileNATSIsDown(t *testing.T) {
 
 	admin := acmeWithHandbook(t, base, secret)
 
-	emb, err := events.StartEmbedded(events.EmbeddedConfig{StoreDir: t.TempDir(), Listen: natsAddr})
+	emb, err := events.StartEmbedded(events.EmbeddedConfig{StoreDir: t.TempDir(), Listen: natsAddr, User: "cadre", Password: "broker-secret"})
 	if err != nil {
 		t.Fatalf("start NATS on %s: %v", natsAddr, err)
 	}

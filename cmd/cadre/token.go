@@ -24,6 +24,9 @@ func token(cfg Config, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if cfg.TokenMaxTTL > 0 && *ttl > cfg.TokenMaxTTL {
+		return fmt.Errorf("-ttl %s is longer than CADRE_TOKEN_MAX_TTL (%s): the server would refuse the token", *ttl, cfg.TokenMaxTTL)
+	}
 	secret, err := readSecret(cfg)
 	if err != nil {
 		return err

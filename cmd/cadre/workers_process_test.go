@@ -119,13 +119,13 @@ func TestTwoWorkerProcesses(t *testing.T) {
 	}
 	db := storetest.Postgres(t)
 	bin := buildCadre(t)
-	emb, err := events.StartEmbedded(events.EmbeddedConfig{StoreDir: t.TempDir(), Listen: "127.0.0.1:0"})
+	emb, err := events.StartEmbedded(events.EmbeddedConfig{StoreDir: t.TempDir(), Listen: "127.0.0.1:0", User: "cadre", Password: "broker-secret"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(emb.Shutdown)
 
-	env := []string{"CADRE_DATABASE_URL=" + db.AppURL, "CADRE_NATS_URL=" + emb.ClientURL(), "CADRE_MIGRATE=false", "CADRE_LOG_LEVEL=warn"}
+	env := []string{"CADRE_DATABASE_URL=" + db.AppURL, "CADRE_NATS_URL=" + emb.CredentialsURL(), "CADRE_MIGRATE=false", "CADRE_LOG_LEVEL=warn"}
 	// The first worker serves its operations endpoints, the second none.
 	opsAddr := freeAddr(t)
 	var procs []*process

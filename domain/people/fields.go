@@ -58,13 +58,14 @@ func (f Fields) Check() (Fields, []Problem) {
 }
 
 // Text reports whether v is a valid single-line text field of at most max
-// characters: valid UTF-8 without control characters or line breaks, and
-// not empty when required.
+// characters: valid UTF-8 without control characters, line breaks or
+// bidirectional formatting characters (text.Name), and not empty when
+// required.
 func Text(v string, required bool, max int) bool {
 	if required && v == "" {
 		return false
 	}
-	return text.Clean(v, false) && utf8.RuneCountInString(v) <= max
+	return text.Name(v) && utf8.RuneCountInString(v) <= max
 }
 
 // NormalizeEmail checks a plain email address (no display name, no

@@ -28,3 +28,23 @@ func TestClean(t *testing.T) {
 		}
 	}
 }
+
+func TestName(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		want bool
+	}{
+		{"Engineering handbook", true},
+		{"مرحبا بالعالم", true}, // right-to-left text itself is fine
+		{"Zürich office", true},
+		{"invoice\u202efdp.exe", false},
+		{"isolate \u2067x\u2069", false},
+		{"mark \u200f", false},
+		{"two\nlines", false},
+		{"bad \xff", false},
+	} {
+		if got := text.Name(tt.s); got != tt.want {
+			t.Errorf("Name(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}

@@ -20,28 +20,38 @@ import (
 
 func multipartUpload(t *testing.T, e *env, token, filename, title string, content []byte) resp {
 	t.Helper()
+	r, err := postFile(e.srv.URL, token, filename, title, content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// postFile uploads content as a multipart file; unlike multipartUpload it
+// may run on any goroutine.
+func postFile(base, token, filename, title string, content []byte) (resp, error) {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	fw, err := mw.CreateFormFile("file", filename)
 	if err != nil {
-		t.Fatal(err)
+		return resp{}, err
 	}
 	fw.Write(content)
 	if title != "" {
 		mw.WriteField("title", title)
 	}
 	mw.Close()
-	req, _ := http.NewRequest("POST", e.srv.URL+"/v1/documents", &buf)
+	req, _ := http.NewRequest("POST", base+"/v1/documents", &buf)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return resp{}, err
 	}
 	defer res.Body.Close()
 	var b bytes.Buffer
 	b.ReadFrom(res.Body)
-	return resp{Status: res.StatusCode, Header: res.Header, Body: b.Bytes()}
+	return resp{Status: res.StatusCode, Header: res.Header, Body: b.Bytes()}, nil
 }
 
 // TestWalkthrough is the README's curl walk-through, as a client.
@@ -211,7 +221,7 @@ func TestBadInput(t *testing.T) {
 			{"one byte over the document limit", "POST", "/v1/documents", map[string]any{"title": "t", "content": big, "content_type": "text/plain"}, "", 413},
 			{"wrong content type", "POST", "/v1/documents", "hello", "text/csv", 415},
 			{"unsupported document type", "POST", "/v1/documents", map[string]any{"title": "t", "content": "a,b", "content_type": "text/csv"}, "", 415},
-			{"invalid UTF-8", "POST", "/v1/documents", []byte("{\"title\":\"t\",\"content\":\"\xff\xfe bad\",\"content_type\":\"text/plain\"}"), "", 422},
+			{"invalid UTF-8", "POST", "/v1/documents", []byte("{\"title\":\"t\",\"content\":\"\xff\xfe bad\",\"content_type\":\"text/plain\"}"), "", 400},
 			{"NUL bytes", "POST", "/v1/documents", map[string]any{"title": "t", "content": "a\x00b", "content_type": "text/plain"}, "", 422},
 			{"malformed JSON", "POST", "/v1/documents", `{"title": "t",`, "", 400},
 			{"unknown field", "POST", "/v1/documents", map[string]any{"title": "t", "content": "c", "content_type": "text/plain", "color": "red"}, "", 400},

@@ -246,7 +246,7 @@ func (s *Server) registerAssessments() {
 		OperationID: "save-responses", Method: http.MethodPut, Path: "/v1/assessments/{id}/responses",
 		Summary:     "Save answers (the taker, while open)",
 		Description: "Partial saves: the answers sent replace those of the same items; others stay. With If-Match or version, a stale version is 409. Each answer is checked against its item's kind.",
-		Tags:        tags, MaxBodyBytes: s.cfg.Limits.MaxBodyBytes, SkipValidateBody: true,
+		Tags:        tags, MaxBodyBytes: s.cfg.Limits.MaxBodyBytes,
 	}, s.saveResponses)
 	huma.Register(s.api, huma.Operation{
 		OperationID: "submit-assessment", Method: http.MethodPost, Path: "/v1/assessments/{id}/submit", DefaultStatus: http.StatusAccepted,
@@ -264,8 +264,8 @@ func parseIfMatch(h string) (int, error) {
 		return 0, nil
 	}
 	h = strings.Trim(strings.TrimPrefix(h, "W/"), `"`)
-	v, err := strconv.Atoi(h)
-	if err != nil || v < 1 {
+	v, ok := parseNumber(h, 1)
+	if !ok {
 		return 0, problem(http.StatusBadRequest, "bad-request", "If-Match must be the assessment's version, e.g. \"3\"")
 	}
 	return v, nil

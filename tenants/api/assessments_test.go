@@ -227,6 +227,7 @@ func TestAssessmentBadInput(t *testing.T) {
 			{"text for a rating", map[string]any{"item_id": rating["id"], "text": "five"}, 422, "invalid-response"},
 			{"a 6,000-character answer", map[string]any{"item_id": open["id"], "text": strings.Repeat("word ", 1200)}, 413, "answer-too-long"},
 			{"a 1 MB answer", map[string]any{"item_id": open["id"], "text": strings.Repeat("x", 1<<20)}, 413, "payload-too-large"},
+			{"an unknown field in an answer", map[string]any{"item_id": rating["id"], "rating": 3, "confidence": 5}, 400, "unknown-field"},
 		}
 		for _, tt := range tests {
 			// The bad answer rides with a good one: nothing is half-written.
@@ -243,6 +244,11 @@ func TestAssessmentBadInput(t *testing.T) {
 		after := e.storedAssessment(p.tenant, id)
 		if after.Version != before.Version || len(after.Responses) != len(before.Responses) {
 			t.Errorf("after bad saves: version %d→%d, responses %d→%d", before.Version, after.Version, len(before.Responses), len(after.Responses))
+		}
+		r = e.do("PUT", path, taker, map[string]any{"responses": answers(t, a, 3)[:1], "comment": "x"})
+		expect(t, r, 400, "an unknown top-level field")
+		if got := r.json(t)["type"]; got != "https://cadre.dev/problems/unknown-field" {
+			t.Errorf("an unknown top-level field: type %v, want unknown-field", got)
 		}
 		expect(t, e.do("PUT", path, taker, map[string]any{"version": 1, "responses": []any{}}), 409, "stale version")
 		expect(t, e.do("PUT", path, taker, map[string]any{"responses": []any{}}, "If-Match", `"nonsense"`), 400, "bad If-Match")

@@ -61,7 +61,7 @@ func startBenchStack(tb testing.TB, db storetest.DB, ws ...workers.Worker) bench
 		ws = workers.All()
 	}
 	wg.Go(func() { _ = runner.Run(ctx, ws...) })
-	wg.Go(func() { _ = workers.RunJanitor(ctx, bus, log) })
+	wg.Go(func() { _ = workers.RunJanitor(ctx, bus, db.Store, log) })
 	verifier, err := auth.New(ctx, auth.Config{Secret: testSecret})
 	if err != nil {
 		tb.Fatal(err)

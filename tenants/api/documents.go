@@ -3,6 +3,8 @@ package api
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,7 +13,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -123,10 +124,8 @@ func (s *Server) parseUpload(in *UploadInput) (upload, error) {
 	}
 	switch mt {
 	case "application/json":
-		if !utf8.Valid(in.RawBody) {
-			// encoding/json would quietly replace the bad bytes.
-			return upload{}, problem(http.StatusUnprocessableEntity, "unreadable-document", "the request body is not valid UTF-8")
-		}
+		// requireUTF8 has refused a body that is not valid UTF-8, which
+		// encoding/json would quietly repair.
 		dec := json.NewDecoder(bytes.NewReader(in.RawBody))
 		dec.DisallowUnknownFields()
 		var j jsonUpload
@@ -199,6 +198,13 @@ func (s *Server) uploadDocument(ctx context.Context, in *UploadInput) (*Document
 		return nil, err
 	}
 	doc, created, err := s.app.UploadDocument(ctx, p, app.Upload{Title: u.title, Filename: u.filename, ContentType: u.contentType, Data: u.data})
+	if e, ok := app.AsError(err); ok && e.Code == app.CodeExtractionLimit {
+		// A hostile or pathological file: worth an operator's look, and
+		// the hash finds it again if the same bytes come back.
+		sum := sha256.Sum256(u.data)
+		s.cfg.Logger.WarnContext(ctx, "document extraction exceeded its bound", append(logAttrs(ctx),
+			"sha256", hex.EncodeToString(sum[:]), "content_type", u.contentType, "size_bytes", len(u.data), "err", e.Detail)...)
+	}
 	if err != nil {
 		return nil, s.fail(ctx, "upload document", err)
 	}

@@ -24,15 +24,16 @@ import (
 	"github.com/cadrehq/cadre/tenants/store/storetest"
 )
 
-// logRecords is a slog.Handler that keeps every record.
+// logRecords is a slog.Handler that keeps every record at min or above.
 type logRecords struct {
-	mu sync.Mutex
-	rs []slog.Record
+	min slog.Level
+	mu  sync.Mutex
+	rs  []slog.Record
 }
 
-func (h *logRecords) Enabled(context.Context, slog.Level) bool { return true }
-func (h *logRecords) WithAttrs([]slog.Attr) slog.Handler       { return h }
-func (h *logRecords) WithGroup(string) slog.Handler            { return h }
+func (h *logRecords) Enabled(_ context.Context, l slog.Level) bool { return l >= h.min }
+func (h *logRecords) WithAttrs([]slog.Attr) slog.Handler           { return h }
+func (h *logRecords) WithGroup(string) slog.Handler                { return h }
 func (h *logRecords) Handle(_ context.Context, r slog.Record) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -42,12 +43,16 @@ func (h *logRecords) Handle(_ context.Context, r slog.Record) error {
 
 // errors returns the records at level Error or above, as message and
 // attributes.
-func (h *logRecords) errors() []map[string]string {
+func (h *logRecords) errors() []map[string]string { return h.atLeast(slog.LevelError) }
+
+// atLeast returns the records at level min or above, as message and
+// attributes.
+func (h *logRecords) atLeast(min slog.Level) []map[string]string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	var out []map[string]string
 	for _, r := range h.rs {
-		if r.Level < slog.LevelError {
+		if r.Level < min {
 			continue
 		}
 		m := map[string]string{"msg": r.Message}
@@ -72,13 +77,18 @@ type bareServer struct {
 
 func newBareServer(t *testing.T) *bareServer {
 	t.Helper()
+	return newBareServerLimits(t, api.Limits{Extract: extract.DefaultLimits(), MaxValues: 100, RatePerSecond: -1})
+}
+
+// newBareServerLimits is newBareServer with other limits.
+func newBareServerLimits(t *testing.T, lim api.Limits) *bareServer {
+	t.Helper()
 	db := storetest.SQLite(t)
 	verifier, err := auth.New(context.Background(), auth.Config{Secret: testSecret})
 	if err != nil {
 		t.Fatal(err)
 	}
 	log := &logRecords{}
-	lim := api.Limits{Extract: extract.DefaultLimits(), MaxValues: 100, RatePerSecond: -1}
 	srv := api.New(api.Config{Store: db.Store, Verifier: verifier, Limits: lim, Logger: slog.New(log)})
 	return &bareServer{t: t, db: db, h: srv.Handler(), log: log}
 }

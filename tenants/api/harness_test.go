@@ -18,8 +18,10 @@ import (
 
 	"github.com/cadrehq/cadre/domain/text/extract"
 	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/internal/sandbox"
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/api"
+	"github.com/cadrehq/cadre/tenants/app"
 	"github.com/cadrehq/cadre/tenants/auth"
 	"github.com/cadrehq/cadre/tenants/store"
 	"github.com/cadrehq/cadre/tenants/store/storetest"
@@ -39,17 +41,41 @@ type env struct {
 	limit api.Limits
 	// emb is the embedded NATS server (fault tests stop and restart it).
 	emb *events.Embedded
+	// logs keeps the server's log records at Info and above.
+	logs *logRecords
 }
 
 // maxDoc is the document size limit of the test servers.
 const maxDoc = 64 << 10
 
 // newEnv starts Cadre on db with workers.All() and the extra workers (test
-// workers), and stops it when the test ends.
+// workers), and stops it when the test ends. Uploads are extracted in
+// process (the same extract code, without the child process, whose start
+// under a burst of uploads would slow every test that uploads);
+// newSandboxedEnv extracts as production does.
 func newEnv(t *testing.T, db storetest.DB, extra ...workers.Worker) *env {
 	t.Helper()
+	return startEnv(t, db, nil, extra...)
+}
+
+// newSandboxedEnv is newEnv with uploads extracted as in production, by
+// child processes: this test binary re-executed (TestMain calls
+// sandbox.ServeIfChild).
+func newSandboxedEnv(t *testing.T, db storetest.DB) *env {
+	t.Helper()
+	extractor, err := sandbox.New(sandbox.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return startEnv(t, db, extractor)
+}
+
+// startEnv is newEnv with the given extractor (nil: in process).
+func startEnv(t *testing.T, db storetest.DB, extractor app.Extractor, extra ...workers.Worker) *env {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	logs := &logRecords{min: slog.LevelInfo}
+	log := slog.New(logs)
 	emb, err := events.StartEmbedded(events.EmbeddedConfig{StoreDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +100,7 @@ func newEnv(t *testing.T, db storetest.DB, extra ...workers.Worker) *env {
 	reg.MustRegister(workers.NewLagCollector(bus, workers.ConsumerNames(ws)...))
 	runner := workers.NewRunner(bus, db.Store, log, reg)
 	wg.Go(func() { _ = runner.Run(ctx, ws...) })
-	wg.Go(func() { _ = workers.RunJanitor(ctx, bus, log) })
+	wg.Go(func() { _ = workers.RunJanitor(ctx, bus, db.Store, log) })
 	wg.Go(func() { _ = workers.RunPlanFanouts(ctx, db.Store, log) })
 
 	verifier, err := auth.New(ctx, auth.Config{Secret: testSecret})
@@ -83,7 +109,7 @@ func newEnv(t *testing.T, db storetest.DB, extra ...workers.Worker) *env {
 	}
 	lim := api.Limits{Extract: extract.DefaultLimits(), MaxValues: 100, RatePerSecond: -1}
 	lim.Extract.MaxBytes = maxDoc
-	srv := httptest.NewServer(api.New(api.Config{Store: db.Store, Verifier: verifier, Ready: bus.Ready, Bus: bus, Limits: lim, Logger: log,
+	srv := httptest.NewServer(api.New(api.Config{Store: db.Store, Verifier: verifier, Ready: bus.Ready, Bus: bus, Limits: lim, Logger: log, Extractor: extractor, MetricsOnAPI: true,
 		Replay: workers.Replay(ws), Registerer: reg, Gatherer: reg}).Handler())
 	t.Cleanup(func() {
 		srv.Close()
@@ -92,7 +118,7 @@ func newEnv(t *testing.T, db storetest.DB, extra ...workers.Worker) *env {
 		nc.Close()
 		emb.Shutdown()
 	})
-	return &env{t: t, db: db, srv: srv, nc: nc, bus: bus, limit: lim, emb: emb}
+	return &env{t: t, db: db, srv: srv, nc: nc, bus: bus, limit: lim, emb: emb, logs: logs}
 }
 
 // token mints a token for roles in tenant (zero for the platform).

@@ -17,7 +17,10 @@ type HealthOutput struct {
 	}
 }
 
-func (s *Server) registerHealth() {
+// registerHealth registers /healthz and /readyz, and /metrics with
+// metrics (the operations handler always; the API only in development, see
+// Config.MetricsOnAPI).
+func (s *Server) registerHealth(metrics bool) {
 	huma.Register(s.api, huma.Operation{
 		OperationID: "healthz", Method: http.MethodGet, Path: "/healthz", Summary: "Liveness",
 		Tags: []string{"operations"}, Security: []map[string][]string{},
@@ -64,5 +67,7 @@ func (s *Server) registerHealth() {
 		}
 		return out, nil
 	})
-	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.cfg.Gatherer, promhttp.HandlerOpts{}))
+	if metrics {
+		s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.cfg.Gatherer, promhttp.HandlerOpts{}))
+	}
 }

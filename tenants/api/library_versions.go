@@ -80,10 +80,10 @@ func (s *Server) registerLibraryVersions(tags []string) {
 
 // parseVersion parses a version number given by a client.
 func parseVersion(s, where string) (int, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil || n < 1 {
+	n, ok := parseNumber(strings.TrimSpace(s), 1)
+	if !ok {
 		return 0, problem(http.StatusBadRequest, "invalid-version", where+" must be a version number (1, 2, …)",
-			&huma.ErrorDetail{Location: where, Message: "want a positive integer", Value: truncate(s, 40)})
+			&huma.ErrorDetail{Location: where, Message: "want an integer from 1 to 2147483647", Value: truncate(s, 40)})
 	}
 	return n, nil
 }
@@ -98,7 +98,7 @@ func parseVersionCursor(c string) (int, error) {
 	b, err := base64.RawURLEncoding.DecodeString(c)
 	if err == nil {
 		if rest, ok := strings.CutPrefix(string(b), "v"); ok {
-			if n, err := strconv.Atoi(rest); err == nil && n > 0 {
+			if n, ok := parseNumber(rest, 1); ok {
 				return n, nil
 			}
 		}

@@ -37,8 +37,23 @@ const (
 type routeHolder struct {
 	pattern string
 	tenant  tenants.ID
+	subject string // the verified token's sub, for the denial log
 	op      string // what failed, as fail's callers name it
 	err     error  // the first failure noted, logged with a 5xx answer
+	denial  string // why authentication refused the request, if it did
+}
+
+// noteDenial records why authentication refused the request, for the
+// denial log line (never the token itself).
+func noteDenial(ctx context.Context, reason string) {
+	if h, ok := ctx.Value(routeKey).(*routeHolder); ok && h.denial == "" {
+		h.denial = reason
+	}
+}
+
+// denied reports the statuses logged as security-relevant denials.
+func denied(status int) bool {
+	return status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusTooManyRequests
 }
 
 // noteFailure records err as the reason the request failed: the outermost
@@ -97,6 +112,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}
 	})
 	inner := s.idempotency(routed)
+	inner = s.requireUTF8(inner)
 	inner = s.authenticate(inner)
 	inner = s.cors(inner)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -144,6 +160,22 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				}
 				s.cfg.Logger.ErrorContext(ctx, "request failed", append(attrs, stack...)...)
 			}
+			if denied(sw.status) {
+				// Security-relevant: who was turned away from what, and
+				// why; the Authorization header is never logged.
+				attrs := []any{"request_id", rid, "method", r.Method, "path", r.URL.Path, "route", route,
+					"status", sw.status, "remote_addr", r.RemoteAddr}
+				if !holder.tenant.IsZero() {
+					attrs = append(attrs, "tenant_id", holder.tenant.String())
+				}
+				if holder.subject != "" {
+					attrs = append(attrs, "subject", holder.subject)
+				}
+				if holder.denial != "" {
+					attrs = append(attrs, "reason", holder.denial)
+				}
+				s.cfg.Logger.WarnContext(ctx, "request denied", attrs...)
+			}
 		}()
 		inner.ServeHTTP(sw, r)
 	})
@@ -173,16 +205,20 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		raw, err := auth.FromHeader(r.Header.Get("Authorization"))
 		if err != nil {
+			noteDenial(r.Context(), "no bearer token")
 			unauth("a valid bearer token is required")
 			return
 		}
 		p, err := s.cfg.Verifier.Verify(raw)
 		if err != nil {
+			// The verifier's reasons name claims and checks, never the
+			// token's bytes.
+			noteDenial(r.Context(), err.Error())
 			unauth("the bearer token is not valid")
 			return
 		}
 		if h, ok := r.Context().Value(routeKey).(*routeHolder); ok {
-			h.tenant = p.Tenant
+			h.tenant, h.subject = p.Tenant, p.Subject
 		}
 		scope := "platform"
 		if !p.Tenant.IsZero() {
@@ -193,12 +229,14 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				return
 			}
 			if !ok {
+				noteDenial(r.Context(), "the token's tenant does not exist")
 				unauth("the token's tenant does not exist")
 				return
 			}
 			scope = p.Tenant.String()
 		}
 		if !s.limiter.allow(scope) {
+			noteDenial(r.Context(), "rate limit of "+scope)
 			w.Header().Set("Retry-After", "1")
 			writeProblem(w, problem(http.StatusTooManyRequests, "", "too many requests for this tenant; slow down"))
 			return
@@ -226,11 +264,7 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 			return
 		}
 		p, _ := tenants.PrincipalFrom(r.Context())
-		limit := s.cfg.Limits.MaxBodyBytes
-		if d := 2*s.cfg.Limits.Extract.MaxBytes + 1<<16; d > limit {
-			limit = d
-		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+		body, err := io.ReadAll(io.LimitReader(r.Body, s.bodyLimit()+1))
 		if err != nil {
 			writeProblem(w, problem(http.StatusBadRequest, "", "could not read the request body"))
 			return

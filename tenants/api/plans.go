@@ -326,7 +326,7 @@ func decodeVersionCursor(c string) (int, error) {
 	b, err := base64.RawURLEncoding.DecodeString(c)
 	if err == nil {
 		if s, ok := strings.CutPrefix(string(b), versionCursorPrefix); ok {
-			if n, err := strconv.Atoi(s); err == nil && n > 1 {
+			if n, ok := parseNumber(s, 2); ok {
 				return n, nil
 			}
 		}

@@ -78,6 +78,10 @@ type Config struct {
 	// Replay hands a parked event to its consumer again, inside the
 	// transaction that marks it replayed; nil disables replay.
 	Replay func(ctx context.Context, tx *store.Tx, d store.DeadLetter) error
+	// Extractor extracts uploaded documents; the server passes a
+	// *sandbox.Pool. Default: in process, without a deadline or memory
+	// bound (see app.Config.Extractor).
+	Extractor app.Extractor
 	// Bus is the event bus, for the live event stream; nil disables it.
 	Bus    *events.Bus
 	Limits Limits
@@ -86,6 +90,11 @@ type Config struct {
 	// Default: a fresh registry.
 	Registerer prometheus.Registerer
 	Gatherer   prometheus.Gatherer
+	// MetricsOnAPI serves /metrics on the API handler too, without
+	// authentication: for development only. Default false: the metrics,
+	// which name routes, tenants' load and the event backlog, are served by
+	// NewOps on their own (private) address.
+	MetricsOnAPI bool
 	// Version is reported in the OpenAPI document.
 	Version string
 	// CORSOrigins are the browser origins allowed to call the API (exact,
@@ -119,7 +128,7 @@ func New(cfg Config) *Server {
 // or the API: for a process that serves no API, `cadre worker`.
 func NewOps(cfg Config) http.Handler {
 	s := newServer(cfg)
-	s.registerHealth()
+	s.registerHealth(true)
 	return s.mux
 }
 
@@ -136,7 +145,7 @@ func newServer(cfg Config) *Server {
 		cfg.Version = "1.0.0"
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(),
-		app: app.New(app.Config{Store: cfg.Store, Replay: cfg.Replay,
+		app: app.New(app.Config{Store: cfg.Store, Replay: cfg.Replay, Extractor: cfg.Extractor,
 			Limits: app.Limits{Extract: cfg.Limits.Extract, MaxValues: cfg.Limits.MaxValues}})}
 	s.metrics = newHTTPMetrics(cfg.Registerer)
 	s.limiter = newRateLimiters(cfg.Limits.RatePerSecond, cfg.Limits.Burst)
@@ -169,7 +178,7 @@ func (s *Server) OpenAPI() *huma.OpenAPI { return s.api.OpenAPI() }
 func (s *Server) ForgetTenant(id string) { s.tenants.forget(id) }
 
 func (s *Server) registerOps() {
-	s.registerHealth()
+	s.registerHealth(s.cfg.MetricsOnAPI)
 	s.registerTenants()
 	s.registerDocuments()
 	s.registerValues()

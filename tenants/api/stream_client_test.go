@@ -90,7 +90,7 @@ func newStreamServerAuth(t testing.TB, e *env, lim api.StreamLimits, cfg auth.Co
 	limits.Stream = lim
 	reg := prometheus.NewRegistry()
 	a := api.New(api.Config{Store: e.db.Store, Verifier: verifier, Bus: e.bus, Limits: limits,
-		Logger: streamLogger(), Registerer: reg, Gatherer: reg})
+		Logger: streamLogger(), Registerer: reg, Gatherer: reg, MetricsOnAPI: true})
 	srv := httptest.NewUnstartedServer(a.Handler())
 	srv.Listener = smallSendBuffers{srv.Listener}
 	srv.Start()

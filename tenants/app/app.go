@@ -26,10 +26,28 @@ func (l *Limits) defaults() {
 	}
 }
 
+// Extractor turns an upload's bytes into text within lim; errors wrap the
+// extract sentinels. *sandbox.Pool is the one servers use: it bounds each
+// extraction's time and memory in a child process.
+type Extractor interface {
+	Extract(ctx context.Context, contentType string, data []byte, lim extract.Limits) (extract.Extracted, error)
+}
+
+// inProcess extracts in the calling goroutine, unbounded in time.
+type inProcess struct{}
+
+func (inProcess) Extract(_ context.Context, ct string, data []byte, lim extract.Limits) (extract.Extracted, error) {
+	return extract.Extract(ct, data, lim)
+}
+
 // Config holds the use cases' dependencies.
 type Config struct {
 	Store  *store.Store
 	Limits Limits
+	// Extractor extracts uploaded documents. Default: in process, with the
+	// extract package's size limits but no deadline or memory bound; the
+	// server passes a *sandbox.Pool.
+	Extractor Extractor
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 	// Replay hands a parked event to its worker again, inside the
@@ -39,10 +57,11 @@ type Config struct {
 
 // App runs the use cases. It is safe for concurrent use.
 type App struct {
-	store  *store.Store
-	limits Limits
-	now    func() time.Time
-	replay func(ctx context.Context, tx *store.Tx, d store.DeadLetter) error
+	store   *store.Store
+	limits  Limits
+	extract Extractor
+	now     func() time.Time
+	replay  func(ctx context.Context, tx *store.Tx, d store.DeadLetter) error
 
 	// emitFault, when set (tests only, see export_test.go), fails the
 	// recording of a change's events, to show that nothing of the change
@@ -56,7 +75,10 @@ func New(cfg Config) *App {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &App{store: cfg.Store, limits: cfg.Limits, now: cfg.Now, replay: cfg.Replay}
+	if cfg.Extractor == nil {
+		cfg.Extractor = inProcess{}
+	}
+	return &App{store: cfg.Store, limits: cfg.Limits, extract: cfg.Extractor, now: cfg.Now, replay: cfg.Replay}
 }
 
 // Limits returns the limits in force (with defaults applied).

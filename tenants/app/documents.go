@@ -38,8 +38,8 @@ func (a *App) UploadDocument(ctx context.Context, p tenants.Principal, u Upload)
 	switch {
 	case title == "":
 		return doc, false, invalid("title must not be empty", Field{Location: "body.title", Message: "required"})
-	case !ValidText(title) || utf8.RuneCountInString(title) > MaxTitle:
-		return doc, false, invalid("title must be text of at most 300 characters without control characters",
+	case !ValidName(title) || utf8.RuneCountInString(title) > MaxTitle:
+		return doc, false, invalid("title must be one line of at most 300 characters without control or bidirectional formatting characters",
 			Field{Location: "body.title", Message: "invalid title"})
 	case int64(len(u.Data)) > a.limits.Extract.MaxBytes:
 		return doc, false, refuse(TooLarge, "", fmt.Sprintf("the document is larger than %d bytes", a.limits.Extract.MaxBytes))
@@ -50,11 +50,11 @@ func (a *App) UploadDocument(ctx context.Context, p tenants.Principal, u Upload)
 	if err != nil {
 		return doc, false, extractRefusal(err)
 	}
-	ex, err := extract.Extract(ct, u.Data, a.limits.Extract)
+	sum := sha256.Sum256(u.Data)
+	ex, err := a.extract.Extract(ctx, ct, u.Data, a.limits.Extract)
 	if err != nil {
 		return doc, false, extractRefusal(err)
 	}
-	sum := sha256.Sum256(u.Data)
 	doc = store.Document{ID: uuid.Must(uuid.NewV7()), Title: title, ContentType: ct, SizeBytes: int64(len(u.Data)),
 		SHA256: hex.EncodeToString(sum[:]), Text: ex.Text, CreatedBy: p.Subject, CreatedAt: a.now().UTC().Truncate(time.Microsecond)}
 	created = true
@@ -104,9 +104,15 @@ func (a *App) DeleteDocument(ctx context.Context, p tenants.Principal, id uuid.U
 	})
 }
 
+// CodeExtractionLimit is the refusal code of a document whose extraction
+// ran past its deadline, memory or read bound (extract.ErrTooComplex).
+const CodeExtractionLimit = "extraction-limit"
+
 // extractRefusal maps an extraction error to its refusal.
 func extractRefusal(err error) error {
 	switch {
+	case errors.Is(err, extract.ErrTooComplex):
+		return refuse(Invalid, CodeExtractionLimit, err.Error())
 	case errors.Is(err, extract.ErrTooLarge):
 		return refuse(TooLarge, "", err.Error())
 	case errors.Is(err, extract.ErrUnsupportedType):

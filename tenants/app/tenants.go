@@ -55,8 +55,8 @@ func (a *App) CreateTenant(ctx context.Context, p tenants.Principal, in NewTenan
 		return store.Tenant{}, refuse(Forbidden, "", "only the platform operator creates tenants")
 	}
 	name := strings.TrimSpace(in.Name)
-	if name == "" || !ValidText(name) {
-		return store.Tenant{}, invalid("name must be non-empty text without control characters",
+	if name == "" || !ValidName(name) {
+		return store.Tenant{}, invalid("name must be one non-empty line without control or bidirectional formatting characters",
 			Field{Location: "body.name", Message: "invalid name"})
 	}
 	industry, err := catalog.Default().ParseIndustry(in.Industry)

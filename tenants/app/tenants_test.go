@@ -106,7 +106,7 @@ func TestTenantUseCasesRefuse(t *testing.T) {
 			{"tenant admin", admin(f.a), ok, app.Forbidden, "", "your role may not do this"},
 			{"platform role inside a tenant", tenants.Principal{Subject: "x", Tenant: f.a, Roles: []tenants.Role{tenants.RolePlatformAdmin}}, ok,
 				app.Forbidden, "", "only the platform operator creates tenants"},
-			{"blank name", platform, app.NewTenant{Name: " ", Industry: "technology"}, app.Invalid, "validation", "name must be non-empty text without control characters"},
+			{"blank name", platform, app.NewTenant{Name: " ", Industry: "technology"}, app.Invalid, "validation", "name must be one non-empty line without control or bidirectional formatting characters"},
 			{"unknown industry", platform, app.NewTenant{Name: "Initech", Industry: "alchemy"}, app.Invalid, "validation", ""},
 			{"bad slug", platform, app.NewTenant{Name: "Initech", Slug: "Not A Slug", Industry: "technology"}, app.Invalid, "validation",
 				"slug must be lowercase letters, digits and dashes (1–63)"},

@@ -32,8 +32,8 @@ func (a *App) ReplaceValues(ctx context.Context, p tenants.Principal, in []Value
 		name, desc := strings.TrimSpace(v.Name), strings.TrimSpace(v.Description)
 		loc := fmt.Sprintf("body.values[%d]", i)
 		switch {
-		case name == "" || !ValidText(name):
-			errs = append(errs, Field{Location: loc + ".name", Message: "must be non-empty text without control characters"})
+		case name == "" || !ValidName(name):
+			errs = append(errs, Field{Location: loc + ".name", Message: "must be one non-empty line without control or bidirectional formatting characters"})
 		case !ValidText(desc):
 			errs = append(errs, Field{Location: loc + ".description", Message: "must be text without control characters"})
 		case seen[strings.ToLower(name)]:

@@ -1,9 +1,12 @@
 package auth
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/golang-jwt/jwt/v5"
 
@@ -27,7 +30,78 @@ var (
 	errPlatformMixed   = errors.New("platform_admin together with other roles")
 	errNoTenant        = errors.New("tenant roles without tenant_id")
 	errUnknownRoleName = errors.New("unknown role")
+	errLifetime        = errors.New("token lifetime too long")
+	errClaimType       = errors.New("claim of the wrong type")
 )
+
+// claimKinds says which JSON type each claim Cadre reads must have: the
+// times are numbers (never quoted), the names strings, roles an array of
+// strings; aud may be a string or an array of strings.
+var claimKinds = map[string]string{
+	"exp": "number", "nbf": "number", "iat": "number",
+	"sub": "string", "iss": "string", "jti": "string", "tenant_id": "string",
+	"roles": "strings", "aud": "string or strings",
+}
+
+// checkClaimTypes reports a claim of raw (a compact JWT whose signature has
+// been verified) whose JSON type is not the one claimKinds names.
+func checkClaimTypes(raw string) error {
+	parts := strings.Split(raw, ".")
+	if len(parts) != 3 {
+		return errClaimType
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return fmt.Errorf("%w: payload: %v", errClaimType, err)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &fields); err != nil {
+		return fmt.Errorf("%w: payload: %v", errClaimType, err)
+	}
+	for name, kind := range claimKinds {
+		v, ok := fields[name]
+		if !ok {
+			continue
+		}
+		if !hasKind(v, kind) {
+			return fmt.Errorf("%w: %s must be a %s", errClaimType, name, kind)
+		}
+	}
+	return nil
+}
+
+// hasKind reports whether the JSON value v is of kind (see claimKinds).
+func hasKind(v json.RawMessage, kind string) bool {
+	var x any
+	if err := json.Unmarshal(v, &x); err != nil {
+		return false
+	}
+	isStrings := func() bool {
+		arr, ok := x.([]any)
+		if !ok {
+			return false
+		}
+		for _, e := range arr {
+			if _, ok := e.(string); !ok {
+				return false
+			}
+		}
+		return true
+	}
+	switch kind {
+	case "number":
+		_, ok := x.(float64)
+		return ok
+	case "string":
+		_, ok := x.(string)
+		return ok
+	case "strings":
+		return isStrings()
+	default: // string or strings
+		_, ok := x.(string)
+		return ok || isStrings()
+	}
+}
 
 // principal turns verified claims into a principal, applying the rules of
 // DESIGN §1 that the signature alone does not.

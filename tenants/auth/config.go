@@ -17,6 +17,11 @@ const (
 	// DefaultMaxTokenBytes is the longest token accepted; longer ones are
 	// rejected before any decoding.
 	DefaultMaxTokenBytes = 8192
+	// DefaultMaxTTL is the longest a token may still be valid: an `exp`
+	// further ahead than this (plus the leeway) is refused, so a leaked or
+	// minted-for-ever token (issue 17: `exp` in year 9999) cannot outlive a
+	// day. Identity providers issue access tokens for minutes to hours.
+	DefaultMaxTTL = 24 * time.Hour
 	// DefaultJWKSTimeout bounds one fetch of the JWKS URL.
 	DefaultJWKSTimeout = 10 * time.Second
 	// MinSecretBytes is the shortest HS256 secret accepted (256 bits, the
@@ -42,6 +47,10 @@ type Config struct {
 	// Leeway is the tolerated clock skew. Default DefaultLeeway; negative is
 	// an error.
 	Leeway time.Duration
+	// MaxTTL is the longest remaining lifetime accepted: a token whose `exp`
+	// lies further ahead than MaxTTL plus Leeway is refused. Default
+	// DefaultMaxTTL; negative is an error.
+	MaxTTL time.Duration
 	// MaxTokenBytes is the longest token accepted. Default
 	// DefaultMaxTokenBytes; negative is an error.
 	MaxTokenBytes int
@@ -61,6 +70,12 @@ func (cfg Config) withDefaults() (Config, error) {
 	}
 	if cfg.Leeway < 0 {
 		return cfg, fmt.Errorf("%w: negative leeway %s", ErrConfig, cfg.Leeway)
+	}
+	if cfg.MaxTTL < 0 {
+		return cfg, fmt.Errorf("%w: negative max token lifetime %s", ErrConfig, cfg.MaxTTL)
+	}
+	if cfg.MaxTTL == 0 {
+		cfg.MaxTTL = DefaultMaxTTL
 	}
 	if cfg.MaxTokenBytes < 0 {
 		return cfg, fmt.Errorf("%w: negative max token bytes %d", ErrConfig, cfg.MaxTokenBytes)

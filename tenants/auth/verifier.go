@@ -39,6 +39,7 @@ type Verifier struct {
 	parser   *jwt.Parser
 	maxBytes int
 	leeway   time.Duration
+	maxTTL   time.Duration
 }
 
 // New returns a Verifier for cfg. With a JWKS URL it fetches the key set
@@ -50,7 +51,7 @@ func New(ctx context.Context, cfg Config) (*Verifier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("new verifier: %w", err)
 	}
-	v := &Verifier{maxBytes: cfg.MaxTokenBytes, leeway: cfg.Leeway}
+	v := &Verifier{maxBytes: cfg.MaxTokenBytes, leeway: cfg.Leeway, maxTTL: cfg.MaxTTL}
 	var methods []string
 	if len(cfg.Secret) > 0 {
 		v.secret = append([]byte(nil), cfg.Secret...)
@@ -84,6 +85,13 @@ func (v *Verifier) Verify(raw string) (tenants.Principal, error) {
 	var c claims
 	if _, err := v.parser.ParseWithClaims(raw, &c, v.key); err != nil {
 		return tenants.Principal{}, fmt.Errorf("verify token: %w: %w", ErrUnauthenticated, err)
+	}
+	// The library reads a quoted "exp" as a number; Cadre does not.
+	if err := checkClaimTypes(raw); err != nil {
+		return tenants.Principal{}, fmt.Errorf("verify token: %w: %w", ErrUnauthenticated, err)
+	}
+	if c.ExpiresAt != nil && c.ExpiresAt.After(time.Now().Add(v.maxTTL+v.leeway)) {
+		return tenants.Principal{}, fmt.Errorf("verify token: %w: %w: exp is more than %s ahead", ErrUnauthenticated, errLifetime, v.maxTTL)
 	}
 	p, err := c.principal()
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -128,6 +129,32 @@ func TestVerifyRejects(t *testing.T) {
 			v:      both,
 			token:  hs(func(c jwt.MapClaims) { c["iat"] = time.Now().Add(time.Hour).Unix() }),
 			wantIs: jwt.ErrTokenUsedBeforeIssued,
+		},
+		{
+			name:    "exp in year 9999",
+			v:       both,
+			token:   hs(func(c jwt.MapClaims) { c["exp"] = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC).Unix() }),
+			wantMsg: "exp is more than 24h0m0s ahead",
+		},
+		{
+			name: "exp a day and a minute ahead",
+			v:    both,
+			token: hs(func(c jwt.MapClaims) {
+				c["exp"] = time.Now().Add(auth.DefaultMaxTTL + auth.DefaultLeeway + time.Minute).Unix()
+			}),
+			wantMsg: "token lifetime too long",
+		},
+		{
+			name:    "exp as a string",
+			v:       both,
+			token:   hs(func(c jwt.MapClaims) { c["exp"] = strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10) }),
+			wantMsg: "exp must be a number",
+		},
+		{
+			name:    "iat as a string",
+			v:       both,
+			token:   hs(func(c jwt.MapClaims) { c["iat"] = strconv.FormatInt(time.Now().Unix(), 10) }),
+			wantMsg: "iat must be a number",
 		},
 		{
 			name:   "no exp",

@@ -20,3 +20,10 @@ var (
 	// Unprocessable Content.
 	ErrUnreadable = errors.New("extract: document unreadable")
 )
+
+// ErrTooComplex means the document needs more work than extraction may
+// spend on it: it ran past its deadline or memory bound, or a PDF made the
+// parser read the file over and over (a cross-reference /Prev chain or an
+// object stream /Extends chain that loops). The API answers 422
+// Unprocessable Content with the problem type "extraction-limit".
+var ErrTooComplex = errors.New("extract: document exceeds the extraction bound")

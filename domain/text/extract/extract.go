@@ -20,8 +20,8 @@ type Extracted struct {
 // content type (parameters such as charset=utf-8 are accepted; see
 // [NormalizeContentType]). Zero fields of lim take their defaults.
 //
-// Errors wrap [ErrUnsupportedType], [ErrTooLarge] or [ErrUnreadable] with a
-// detail a client can read.
+// Errors wrap [ErrUnsupportedType], [ErrTooLarge], [ErrUnreadable] or
+// [ErrTooComplex] with a detail a client can read.
 func Extract(contentType string, data []byte, lim Limits) (Extracted, error) {
 	lim = lim.withDefaults()
 	ct, err := NormalizeContentType(contentType, "")

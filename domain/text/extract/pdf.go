@@ -15,19 +15,31 @@ const pdfMaxDepth = 32
 
 // pdfText returns the text of a PDF document, page by page with a paragraph
 // break between pages. The PDF parser panics on some malformed input; panics
-// are recovered and reported as ErrUnreadable. The page count is bounded by
-// lim.MaxPDFPages and the decompressed content streams, in total, by
-// lim.MaxDecompressedBytes.
-func pdfText(data []byte, lim Limits) (text string, err error) {
+// are recovered and reported as ErrUnreadable; reads are charged to a
+// budget (see readBudget), and a file that spends it is ErrTooComplex. The
+// page count is bounded by lim.MaxPDFPages and the decompressed content
+// streams, in total, by lim.MaxDecompressedBytes.
+func pdfText(data []byte, lim Limits) (string, error) {
+	return pdfTextFrom(newReadBudget(data), data, lim)
+}
+
+// pdfTextFrom is pdfText reading data through src.
+func pdfTextFrom(src *readBudget, data []byte, lim Limits) (text string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			text, err = "", fmt.Errorf("parse pdf: %v: %w", r, ErrUnreadable)
+		}
+		// The parser reports a spent budget as a read error, a panic or a
+		// wrong result; whichever it was, the file is refused for it.
+		if src.spent {
+			text, err = "", fmt.Errorf("parse pdf: the parser read more than %d bytes of a %d-byte file (a looping cross-reference or object stream chain): %w",
+				src.budget, len(data), ErrTooComplex)
 		}
 	}()
 	if !bytes.HasPrefix(bytes.TrimLeft(data, "\x00\t\n\f\r "), []byte("%PDF-")) {
 		return "", fmt.Errorf("parse pdf: missing %%PDF- header: %w", ErrUnreadable)
 	}
-	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	r, err := pdf.NewReader(src, int64(len(data)))
 	if err != nil {
 		return "", fmt.Errorf("parse pdf: %v: %w", err, ErrUnreadable)
 	}
