@@ -106,7 +106,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 		}))
 
 	// Consumer lag is the stream's state: every process can report it.
-	reg.MustRegister(workers.NewLagCollector(bus, workers.ConsumerNames(workers.All())...))
+	reg.MustRegister(workers.NewLagCollector(bus, workers.ConsumerNames(workers.All(), bus.Partitions())...))
 
 	relay, err := events.NewRelay(events.RelayConfig{Outbox: st.Outbox(), Publisher: bus, Logger: log, Metrics: newRelayMetrics(reg)})
 	if err != nil {

@@ -80,7 +80,7 @@ func TestInvalidEventsParked(t *testing.T) {
 			return len(platform) == 2, fmt.Errorf("got %d platform dead letters, want 2", len(platform))
 		})
 		for i, d := range platform {
-			if d.Subject != subjects[i+1] || string(d.Payload) != string(junk) || d.Consumer != workers.LibraryWorkerName || d.StreamSeq == 0 ||
+			if !strings.HasPrefix(d.Subject, subjects[i+1]+".") || string(d.Payload) != string(junk) || d.Consumer != workers.LibraryWorkerName || d.StreamSeq == 0 ||
 				!strings.HasPrefix(d.Error, "invalid event") {
 				t.Errorf("platform dead letter %d: got %+v, want subject %s, the raw payload, the library worker", i, d, subjects[i+1])
 			}
