@@ -117,12 +117,12 @@ func (c StreamConfig) jetStreamConfig() jetstream.StreamConfig {
 		// Events are published on cadre.{tenant}.{aggregate}.{verb} and
 		// stored with the tenant's partition appended.
 		SubjectTransform: &jetstream.SubjectTransformConfig{Source: publishSubjects, Destination: partitionedSubjects(c.Partitions)},
-		Retention:   jetstream.LimitsPolicy,
-		Storage:     jetstream.FileStorage,
-		MaxAge:      c.MaxAge,
-		Duplicates:  c.Duplicates,
-		Replicas:    c.Replicas,
-		Discard:     jetstream.DiscardOld,
+		Retention:        jetstream.LimitsPolicy,
+		Storage:          jetstream.FileStorage,
+		MaxAge:           c.MaxAge,
+		Duplicates:       c.Duplicates,
+		Replicas:         c.Replicas,
+		Discard:          jetstream.DiscardOld,
 	}
 }
 
