@@ -25,6 +25,7 @@ type stack struct {
 	emb        *events.Embedded
 	bus        *events.Bus
 	app        *app.App
+	relay      *events.Relay
 	partitions int
 }
 
@@ -53,7 +54,7 @@ func newStack(tb testing.TB, db storetest.DB, partitions int) *stack {
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = relay.Run(ctx) })
 	tb.Cleanup(func() { cancel(); wg.Wait() })
-	return &stack{db: db, emb: emb, bus: bus, app: app.New(app.Config{Store: db.Store}), partitions: partitions}
+	return &stack{db: db, emb: emb, bus: bus, app: app.New(app.Config{Store: db.Store}), relay: relay, partitions: partitions}
 }
 
 // tenant creates a tenant with the use case (tenant.created included).
@@ -92,6 +93,13 @@ func (s *stack) upload(ctx context.Context, tenant tenants.ID, i int) (int64, er
 // handed back. The returned registry holds its metrics.
 func (s *stack) process(tb testing.TB, ws ...workers.Worker) (kill func(), reg *prometheus.Registry) {
 	tb.Helper()
+	return s.processOn(tb, s.db.Store, ws...)
+}
+
+// processOn is process with the worker process's own store (its own
+// connection pool, as `cadre worker` has).
+func (s *stack) processOn(tb testing.TB, st *store.Store, ws ...workers.Worker) (kill func(), reg *prometheus.Registry) {
+	tb.Helper()
 	nc, err := s.emb.Connect()
 	if err != nil {
 		tb.Fatal(err)
@@ -101,7 +109,7 @@ func (s *stack) process(tb testing.TB, ws ...workers.Worker) (kill func(), reg *
 		tb.Fatal(err)
 	}
 	reg = prometheus.NewRegistry()
-	runner := workers.NewRunner(bus, s.db.Store, quiet, reg)
+	runner := workers.NewRunner(bus, st, quiet, reg)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); _ = runner.Run(ctx, ws...) }()
