@@ -50,6 +50,7 @@ func (b *Bus) ConsumePartitions(ctx context.Context, cfg ConsumerConfig, types [
 	if _, err := cfg.withDefaults(); err != nil {
 		return fmt.Errorf("consume partitions: %w", err)
 	}
+	b.warnUnpartitioned(ctx, cfg.Durable)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	n := b.cfg.Partitions
@@ -71,4 +72,23 @@ func (b *Bus) ConsumePartitions(ctx context.Context, cfg ConsumerConfig, types [
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// warnUnpartitioned logs an error when the durable consumer name of a
+// version without partitions still holds events: they were published
+// before the stream had partitions, and no partition's consumer sees them.
+// The operator drains them with that version (or replays them) before the
+// upgrade; see the README's Events section. Best effort: nothing is said
+// when the server cannot be asked.
+func (b *Bus) warnUnpartitioned(ctx context.Context, name string) {
+	ctx, cancel := context.WithTimeout(ctx, b.cfg.PublishTimeout)
+	defer cancel()
+	c, err := b.js.Consumer(ctx, b.cfg.Name, name)
+	if err != nil {
+		return // none (the usual case), or the server is not reachable now
+	}
+	if info := c.CachedInfo(); info.NumPending+uint64(info.NumAckPending) > 0 {
+		b.log.ErrorContext(ctx, "a consumer from before partitions still holds events that no partition's consumer will handle",
+			"consumer", name, "pending", info.NumPending, "ack_pending", info.NumAckPending)
+	}
 }

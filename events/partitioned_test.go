@@ -280,3 +280,67 @@ func TestPartitionsRefused(t *testing.T) {
 		t.Errorf("ConsumePartitions without types = %v, want ErrConfig", err)
 	}
 }
+
+// TestStreamGainsPartitions: a stream made before partitions (no subject
+// transform) takes the transform when a bus opens it, and a later change of
+// the number of partitions applies to the events stored after it; the
+// events stored before keep their subjects, and a tenant's filter sees
+// them all.
+func TestStreamGainsPartitions(t *testing.T) {
+	t.Parallel()
+	srv, err := events.StartEmbedded(events.EmbeddedConfig{StoreDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Shutdown)
+	nc, err := srv.Connect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream, err := js.CreateStream(t.Context(), jetstream.StreamConfig{Name: events.DefaultStreamName, Subjects: []string{events.StreamSubjects},
+		Duplicates: events.DefaultDuplicates, MaxAge: events.DefaultMaxAge})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenant := tenants.NewID()
+	before := newEvent(t, tenant, 0)
+	if _, err := js.Publish(t.Context(), before.Subject(), mustJSON(t, before)); err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range []int{4, 7} {
+		bus, err := events.NewBus(t.Context(), nc, events.StreamConfig{Partitions: n, Logger: quiet})
+		if err != nil {
+			t.Fatalf("NewBus with %d partitions on an existing stream: %v", n, err)
+		}
+		ev := newEvent(t, tenant, i+1)
+		if _, err := bus.PublishEvent(t.Context(), ev); err != nil {
+			t.Fatal(err)
+		}
+		m, err := stream.GetLastMsgForSubject(t.Context(), events.TenantFilter(tenant))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := ev.Subject() + "." + strconv.Itoa(events.PartitionOf(tenant, n)); m.Subject != want {
+			t.Errorf("%d partitions: stored on %q, want %q", n, m.Subject, want)
+		}
+	}
+	m, err := stream.GetMsg(t.Context(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Subject != before.Subject() {
+		t.Errorf("the event stored before partitions is on %q now, want %q", m.Subject, before.Subject())
+	}
+	info, err := stream.Info(t.Context(), jetstream.WithSubjectFilter(events.TenantFilter(tenant)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(info.State.Subjects) != 3 {
+		t.Errorf("the tenant's filter sees subjects %v, want 3", info.State.Subjects)
+	}
+}
