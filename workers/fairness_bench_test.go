@@ -166,8 +166,8 @@ func BenchmarkFairness(b *testing.B) {
 			quietTenant = s.tenant(b, "quiet-"+strconv.Itoa(iter)+"-"+strconv.Itoa(k))
 		}
 		type upload struct {
-			start time.Time
-			rev   int64
+			start, done time.Time
+			rev         int64
 		}
 		var mu sync.Mutex
 		var busyUploads, quietUploads []upload
@@ -185,7 +185,7 @@ func BenchmarkFairness(b *testing.B) {
 						return
 					}
 					mu.Lock()
-					busyUploads = append(busyUploads, upload{start, rev})
+					busyUploads = append(busyUploads, upload{start, time.Now(), rev})
 					mu.Unlock()
 				}
 			})
@@ -206,7 +206,7 @@ func BenchmarkFairness(b *testing.B) {
 					return
 				}
 				mu.Lock()
-				quietUploads = append(quietUploads, upload{start, rev})
+				quietUploads = append(quietUploads, upload{start, time.Now(), rev})
 				mu.Unlock()
 			}
 		})
@@ -244,13 +244,17 @@ func BenchmarkFairness(b *testing.B) {
 			return out
 		}
 		quietLat, busyLat := latencies(quietTenant, quietUploads), latencies(busy, busyUploads)
-		var quietRelay []time.Duration // upload start → its document.uploaded on NATS
+		var quietRelay, quietWrite []time.Duration // upload start → its document.uploaded on NATS; → the upload's return
 		for _, u := range quietUploads {
 			if at, ok := log.relayed(quietTenant, u.rev, u.start); ok {
 				quietRelay = append(quietRelay, at.Sub(u.start))
 			}
+			quietWrite = append(quietWrite, u.done.Sub(u.start))
 		}
 		slices.Sort(quietRelay)
+		slices.Sort(quietWrite)
+		b.ReportMetric(percentile(quietWrite, 0.50), "quiet-upload-p50-s")
+		b.ReportMetric(percentile(quietWrite, 0.99), "quiet-upload-p99-s")
 		b.ReportMetric(percentile(quietRelay, 0.50), "quiet-relayed-p50-s")
 		b.ReportMetric(percentile(quietRelay, 0.99), "quiet-relayed-p99-s")
 		b.ReportMetric(percentile(quietLat, 0.50), "quiet-p50-s")
