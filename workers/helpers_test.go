@@ -41,23 +41,31 @@ type rig struct {
 
 func newRig(t *testing.T, db storetest.DB) *rig {
 	t.Helper()
-	emb, err := events.StartEmbedded(events.EmbeddedConfig{StoreDir: t.TempDir()})
-	if err != nil {
-		t.Fatalf("StartEmbedded: %v", err)
-	}
-	t.Cleanup(emb.Shutdown)
-	nc, err := emb.Connect()
-	if err != nil {
-		t.Fatalf("Connect: %v", err)
-	}
-	t.Cleanup(nc.Close)
-	bus, err := events.NewBus(t.Context(), nc, events.StreamConfig{Logger: quiet})
-	if err != nil {
-		t.Fatalf("NewBus: %v", err)
-	}
+	emb, bus := startNATS(t, 0)
 	r := &rig{db: db, emb: emb, bus: bus, reg: prometheus.NewRegistry(), a: createTenant(t, db, "acme"), b: createTenant(t, db, "globex")}
 	r.runner = workers.NewRunner(bus, db.Store, quiet, r.reg)
 	return r
+}
+
+// startNATS starts an embedded server and a bus on it whose stream has the
+// given partitions (0: the default).
+func startNATS(tb testing.TB, partitions int) (*events.Embedded, *events.Bus) {
+	tb.Helper()
+	emb, err := events.StartEmbedded(events.EmbeddedConfig{StoreDir: tb.TempDir()})
+	if err != nil {
+		tb.Fatalf("StartEmbedded: %v", err)
+	}
+	tb.Cleanup(emb.Shutdown)
+	nc, err := emb.Connect()
+	if err != nil {
+		tb.Fatalf("Connect: %v", err)
+	}
+	tb.Cleanup(nc.Close)
+	bus, err := events.NewBus(context.Background(), nc, events.StreamConfig{Partitions: partitions, Logger: quiet})
+	if err != nil {
+		tb.Fatalf("NewBus: %v", err)
+	}
+	return emb, bus
 }
 
 func createTenant(t *testing.T, db storetest.DB, slug string) tenants.ID {

@@ -31,20 +31,7 @@ type stack struct {
 
 func newStack(tb testing.TB, db storetest.DB, partitions int) *stack {
 	tb.Helper()
-	emb, err := events.StartEmbedded(events.EmbeddedConfig{StoreDir: tb.TempDir()})
-	if err != nil {
-		tb.Fatalf("StartEmbedded: %v", err)
-	}
-	tb.Cleanup(emb.Shutdown)
-	nc, err := emb.Connect()
-	if err != nil {
-		tb.Fatalf("Connect: %v", err)
-	}
-	tb.Cleanup(nc.Close)
-	bus, err := events.NewBus(context.Background(), nc, events.StreamConfig{Partitions: partitions, Logger: quiet})
-	if err != nil {
-		tb.Fatalf("NewBus: %v", err)
-	}
+	emb, bus := startNATS(tb, partitions)
 	relay, err := events.NewRelay(events.RelayConfig{Outbox: db.Store.Outbox(), Publisher: bus, Logger: quiet, Poll: 200 * time.Millisecond})
 	if err != nil {
 		tb.Fatal(err)
