@@ -164,7 +164,7 @@ func TestStreamNATSPermissions(t *testing.T) {
 	if _, err := js.CreateOrUpdateConsumer(short(), "CADRE", jetstream.ConsumerConfig{Durable: name, FilterSubjects: []string{events.TenantFilter(a), events.TenantFilter(b)}}); err == nil {
 		t.Errorf("dashboard of %s added another tenant's filter", a)
 	}
-	if _, err := js.Consumer(short(), "CADRE", events.PartitionDurable("library", 0)); err == nil {
+	if _, err := js.Consumer(short(), "CADRE", "library"); err == nil {
 		t.Errorf("dashboard of %s reached the worker's consumer", a)
 	}
 	if _, err := js.Publish(short(), events.SubjectFor(a, events.TypePlanUpdated), []byte(`{}`)); err == nil {
