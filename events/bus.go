@@ -31,6 +31,11 @@ const (
 	// DefaultPublishWindow is how many async publishes PublishAll keeps in
 	// flight.
 	DefaultPublishWindow = 256
+	// DefaultPartitions is how many partitions the stream spreads tenants
+	// over.
+	DefaultPartitions = 8
+	// MaxPartitions bounds StreamConfig.Partitions.
+	MaxPartitions = 1024
 )
 
 // StreamConfig configures the CADRE stream and the bus's publishing.
@@ -52,6 +57,12 @@ type StreamConfig struct {
 	// PublishWindow is how many publishes PublishAll keeps in flight.
 	// Default DefaultPublishWindow.
 	PublishWindow int
+	// Partitions is how many partitions the stream's subject transform
+	// spreads tenants over (see PartitionOf): the workers consume each
+	// partition in order with a consumer of its own. Every process of a
+	// deployment must use the same number. Default DefaultPartitions; at
+	// most MaxPartitions.
+	Partitions int
 	// Logger receives the consumers' and replays' warnings. Default
 	// slog.Default().
 	Logger *slog.Logger
@@ -76,10 +87,15 @@ func (c StreamConfig) withDefaults() (StreamConfig, error) {
 	if c.PublishWindow == 0 {
 		c.PublishWindow = DefaultPublishWindow
 	}
+	if c.Partitions == 0 {
+		c.Partitions = DefaultPartitions
+	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
 	switch {
+	case c.Partitions < 1 || c.Partitions > MaxPartitions:
+		return c, fmt.Errorf("%w: partitions %d (1 to %d)", ErrConfig, c.Partitions, MaxPartitions)
 	case c.Duplicates < MinDuplicates:
 		return c, fmt.Errorf("%w: duplicate window %s is shorter than %s", ErrConfig, c.Duplicates, MinDuplicates)
 	case c.MaxAge < c.Duplicates:
@@ -96,14 +112,17 @@ func (c StreamConfig) withDefaults() (StreamConfig, error) {
 func (c StreamConfig) jetStreamConfig() jetstream.StreamConfig {
 	return jetstream.StreamConfig{
 		Name:        c.Name,
-		Description: "Cadre events (CloudEvents 1.0, cadre.{tenant}.{aggregate}.{verb})",
+		Description: "Cadre events (CloudEvents 1.0, cadre.{tenant}.{aggregate}.{verb}.{partition})",
 		Subjects:    []string{StreamSubjects},
-		Retention:   jetstream.LimitsPolicy,
-		Storage:     jetstream.FileStorage,
-		MaxAge:      c.MaxAge,
-		Duplicates:  c.Duplicates,
-		Replicas:    c.Replicas,
-		Discard:     jetstream.DiscardOld,
+		// Events are published on cadre.{tenant}.{aggregate}.{verb} and
+		// stored with the tenant's partition appended.
+		SubjectTransform: &jetstream.SubjectTransformConfig{Source: publishSubjects, Destination: partitionedSubjects(c.Partitions)},
+		Retention:        jetstream.LimitsPolicy,
+		Storage:          jetstream.FileStorage,
+		MaxAge:           c.MaxAge,
+		Duplicates:       c.Duplicates,
+		Replicas:         c.Replicas,
+		Discard:          jetstream.DiscardOld,
 	}
 }
 
@@ -193,6 +212,9 @@ func (b *Bus) JetStream() jetstream.JetStream { return b.js }
 
 // StreamName returns the name of the bus's stream.
 func (b *Bus) StreamName() string { return b.cfg.Name }
+
+// Partitions returns how many partitions the bus's stream has.
+func (b *Bus) Partitions() int { return b.cfg.Partitions }
 
 // StreamInfo returns the stream's current configuration and state.
 func (b *Bus) StreamInfo(ctx context.Context) (*jetstream.StreamInfo, error) {

@@ -17,13 +17,15 @@ import (
 const (
 	// DefaultAckWait is how long the server waits for an ack before
 	// redelivering.
-	DefaultAckWait = 30 * time.Second
+	DefaultAckWait = MaxAckWait
 	// MaxAckWait bounds every consumer's AckWait: the deliveries a crashed
-	// worker had fetched come back to another replica within it. A longer
-	// one buys nothing, since Consume resets the ack timer (InProgress)
-	// every AckWait/2 while a handler runs, so even a tenant-wide rebuild of
-	// many minutes is not redelivered while its worker lives.
-	MaxAckWait = 30 * time.Second
+	// worker had fetched come back to another replica within it, and a
+	// partition (ConsumePartitions), which waits for the event its dead
+	// worker held, goes on in another process within it. A longer one buys
+	// nothing, since Consume resets the ack timer (InProgress) every
+	// AckWait/2 while a handler runs, so even a tenant-wide rebuild of many
+	// minutes is not redelivered while its worker lives.
+	MaxAckWait = 8 * time.Second
 	// DefaultMaxDeliver bounds deliveries of one message.
 	DefaultMaxDeliver = 5
 	// DefaultMaxAckPending bounds unacknowledged messages per consumer.

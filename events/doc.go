@@ -8,4 +8,8 @@
 // Nats-Msg-Id set to the event id, so a re-publish inside the stream's
 // duplicate window stores nothing new, and consumers record the event id
 // with their effects so that a redelivery changes nothing.
+//
+// Order is per tenant: the stream stores each event with its tenant's
+// partition appended to the subject, and ConsumePartitions consumes each
+// partition one event at a time, the partitions concurrently.
 package events

@@ -73,7 +73,9 @@ func TestSubjects(t *testing.T) {
 	}{
 		{"SubjectFor", events.SubjectFor(tenant, events.TypeDocumentUploaded), "cadre.0198f3a2-1c4e-7c3a-9b1e-2f6d8a4c5e7b.document.uploaded"},
 		{"TenantFilter", events.TenantFilter(tenant), "cadre.0198f3a2-1c4e-7c3a-9b1e-2f6d8a4c5e7b.>"},
-		{"TypeFilter", events.TypeFilter(events.TypeLibraryRebuilt), "cadre.*.library.rebuilt"},
+		{"TypeFilter", events.TypeFilter(events.TypeLibraryRebuilt), "cadre.*.library.rebuilt.*"},
+		{"PartitionFilter", events.PartitionFilter(events.TypeLibraryRebuilt, 3), "cadre.*.library.rebuilt.3"},
+		{"PartitionDurable", events.PartitionDurable("library", 3), "library-3"},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {

@@ -2,12 +2,14 @@ package workers_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/cadrehq/cadre/events"
@@ -39,23 +41,31 @@ type rig struct {
 
 func newRig(t *testing.T, db storetest.DB) *rig {
 	t.Helper()
-	emb, err := events.StartEmbedded(events.EmbeddedConfig{StoreDir: t.TempDir()})
-	if err != nil {
-		t.Fatalf("StartEmbedded: %v", err)
-	}
-	t.Cleanup(emb.Shutdown)
-	nc, err := emb.Connect()
-	if err != nil {
-		t.Fatalf("Connect: %v", err)
-	}
-	t.Cleanup(nc.Close)
-	bus, err := events.NewBus(t.Context(), nc, events.StreamConfig{Logger: quiet})
-	if err != nil {
-		t.Fatalf("NewBus: %v", err)
-	}
+	emb, bus := startNATS(t, 0)
 	r := &rig{db: db, emb: emb, bus: bus, reg: prometheus.NewRegistry(), a: createTenant(t, db, "acme"), b: createTenant(t, db, "globex")}
 	r.runner = workers.NewRunner(bus, db.Store, quiet, r.reg)
 	return r
+}
+
+// startNATS starts an embedded server and a bus on it whose stream has the
+// given partitions (0: the default).
+func startNATS(tb testing.TB, partitions int) (*events.Embedded, *events.Bus) {
+	tb.Helper()
+	emb, err := events.StartEmbedded(events.EmbeddedConfig{StoreDir: tb.TempDir()})
+	if err != nil {
+		tb.Fatalf("StartEmbedded: %v", err)
+	}
+	tb.Cleanup(emb.Shutdown)
+	nc, err := emb.Connect()
+	if err != nil {
+		tb.Fatalf("Connect: %v", err)
+	}
+	tb.Cleanup(nc.Close)
+	bus, err := events.NewBus(context.Background(), nc, events.StreamConfig{Partitions: partitions, Logger: quiet})
+	if err != nil {
+		tb.Fatalf("NewBus: %v", err)
+	}
+	return emb, bus
 }
 
 func createTenant(t *testing.T, db storetest.DB, slug string) tenants.ID {
@@ -110,25 +120,41 @@ func (r *rig) publish(t *testing.T, tenant tenants.ID, resource string) events.E
 	return ev
 }
 
-// waitSettled waits until the durable consumer has settled (acked or
-// terminated) every message the stream held when it was called. (The
-// consumer's num_pending alone can lag a publish that just returned.)
-func (r *rig) waitSettled(t *testing.T, durable string) {
+// waitSettled waits until every partition's durable consumer of the worker
+// has settled (acked or terminated) every message of its partition the
+// stream held when it was called. (The consumer's num_pending alone can lag
+// a publish that just returned.)
+func (r *rig) waitSettled(t *testing.T, worker string) {
 	t.Helper()
-	si, err := r.bus.StreamInfo(context.Background())
+	ctx := context.Background()
+	stream, err := r.bus.JetStream().Stream(ctx, r.bus.StreamName())
 	if err != nil {
-		t.Fatalf("stream info: %v", err)
+		t.Fatalf("stream: %v", err)
 	}
-	last := si.State.LastSeq
-	testwait.Until(t, waitTimeout, "consumer "+durable+" settled", func() (bool, error) {
-		c, err := r.bus.JetStream().Consumer(context.Background(), r.bus.StreamName(), durable)
-		if err != nil {
-			return false, err
-		}
-		info := c.CachedInfo()
-		return info.AckFloor.Stream >= last && info.NumPending == 0 && info.NumAckPending == 0,
-			fmt.Errorf("ack floor %d of %d, pending %d, ack pending %d", info.AckFloor.Stream, last, info.NumPending, info.NumAckPending)
-	})
+	for _, durable := range events.PartitionDurables(worker, r.bus.Partitions()) {
+		var last uint64 // the partition's last message of the worker's types
+		testwait.Until(t, waitTimeout, "consumer "+durable+" settled", func() (bool, error) {
+			c, err := r.bus.JetStream().Consumer(ctx, r.bus.StreamName(), durable)
+			if err != nil {
+				return false, err
+			}
+			info := c.CachedInfo()
+			if last == 0 {
+				for _, f := range info.Config.FilterSubjects {
+					m, err := stream.GetLastMsgForSubject(ctx, f)
+					if errors.Is(err, jetstream.ErrMsgNotFound) {
+						continue
+					}
+					if err != nil {
+						return false, err
+					}
+					last = max(last, m.Sequence)
+				}
+			}
+			return info.AckFloor.Stream >= last && info.NumPending == 0 && info.NumAckPending == 0,
+				fmt.Errorf("ack floor %d of %d, pending %d, ack pending %d", info.AckFloor.Stream, last, info.NumPending, info.NumAckPending)
+		})
+	}
 }
 
 // effects counts the test handlers' effects in the tenant by resource.

@@ -68,11 +68,13 @@ func subjectTenant(subject string) (tenants.ID, bool) {
 	return tid, err == nil && !tid.IsZero()
 }
 
-// subjectType returns the "{aggregate}.{verb}" of a subject
-// "cadre.{tenant}.{aggregate}.{verb}", or "" if it has another form.
+// subjectType returns the "{aggregate}.{verb}" of a stored subject
+// "cadre.{tenant}.{aggregate}.{verb}.{partition}" (or of one published
+// before the stream had partitions, without the last token), or "" if it
+// has another form.
 func subjectType(subject string) string {
 	parts := strings.Split(subject, ".")
-	if len(parts) != 4 {
+	if len(parts) != 4 && len(parts) != 5 {
 		return ""
 	}
 	return parts[2] + "." + parts[3]

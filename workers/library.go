@@ -38,17 +38,45 @@ const LibraryWorkerName = "library"
 // So a burst of uploads costs a few builds and the last covers them all.
 // Employee events that leave the set of roles alone carry no revision and
 // are covered by the roles comparison.
-func Library() Worker {
+//
+// Keeping up: the first reason to skip holds only while the mark is younger
+// than half of DefaultLibraryMaxStaleness. Under a steady stream of uploads,
+// where every event but the last has a later one behind it, a tenant's
+// library is still rebuilt from everything committed before the build
+// started at least that often, so no input waits much longer than the
+// bound for a version that covers it, and the number of builds stays
+// bounded by the rate, not the number, of changes.
+func Library() Worker { return LibraryWithMaxStaleness(DefaultLibraryMaxStaleness) }
+
+// DefaultLibraryMaxStaleness is the library builder's bound on how long an
+// input may wait for a version that covers it under continuous input
+// (CADRE_LIBRARY_MAX_STALENESS).
+const DefaultLibraryMaxStaleness = 5 * time.Second
+
+// LibraryWithMaxStaleness returns the library builder (see Library) with
+// the given staleness bound (DefaultLibraryMaxStaleness when not positive):
+// an event with a later one behind it is skipped only while the tenant's
+// last examination is younger than half of maxStaleness, which leaves the
+// other half to the build itself.
+func LibraryWithMaxStaleness(maxStaleness time.Duration) Worker {
+	if maxStaleness <= 0 {
+		maxStaleness = DefaultLibraryMaxStaleness
+	}
 	return Worker{
 		Name: LibraryWorkerName,
 		Types: []events.Type{events.TypeTenantCreated, events.TypeDocumentUploaded, events.TypeDocumentDeleted,
 			events.TypeValuesUpdated, events.TypeLibraryChanged,
 			events.TypeEmployeeCreated, events.TypeEmployeeUpdated, events.TypeEmployeeDeleted},
-		Handle: buildLibrary,
+		Handle: func(_ context.Context, tx *store.Tx, ev events.Event) error {
+			return buildLibrary(tx, ev, maxStaleness/2)
+		},
 	}
 }
 
-func buildLibrary(_ context.Context, tx *store.Tx, ev events.Event) error {
+// buildLibrary handles one event of the library builder; an event with a
+// later one behind it waits for that one while the last examination is
+// younger than skipFor.
+func buildLibrary(tx *store.Tx, ev events.Event, skipFor time.Duration) error {
 	// The lock serializes builders of one tenant until this transaction
 	// ends; the mark, the latest version and the new one are read and
 	// written under it.
@@ -66,10 +94,19 @@ func buildLibrary(_ context.Context, tx *store.Tx, ev events.Event) error {
 	if err != nil {
 		return err
 	}
-	if rev > 0 && rev < tenant.ContextRevision {
+	mark, err := tx.LibraryBuildMark()
+	hasMark := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	if rev > 0 && rev < tenant.ContextRevision && hasMark && now.Sub(mark.CheckedAt) < skipFor {
 		// A later change is committed, and its event (written in the same
 		// transaction as the change) is on its way: that one builds for
-		// both, so a burst costs a build per wave, not per upload.
+		// both, so a burst costs a build per wave, not per upload. Once
+		// the last examination is older than skipFor, this event builds
+		// from everything committed by now, so that a steady stream of
+		// changes does not starve the library.
 		return nil
 	}
 	roles, err := tx.EmployeeRoleSlugs()
@@ -79,11 +116,6 @@ func buildLibrary(_ context.Context, tx *store.Tx, ev events.Event) error {
 	if roles == nil {
 		roles = []string{}
 	}
-	mark, err := tx.LibraryBuildMark()
-	hasMark := err == nil
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
 	if hasMark && tenant.ContextRevision <= mark.ContextRevision && slices.Equal(roles, mark.Roles) {
 		return nil // an earlier build examined this context already
 	}
@@ -92,7 +124,6 @@ func buildLibrary(_ context.Context, tx *store.Tx, ev events.Event) error {
 		return err
 	}
 	digest := library.Digest(in)
-	now := time.Now().UTC().Truncate(time.Microsecond)
 	if err := tx.SetLibraryBuildMark(store.BuildMark{ContextRevision: tenant.ContextRevision, Roles: roles, Digest: digest, CheckedAt: now}); err != nil {
 		return err
 	}

@@ -50,13 +50,14 @@ func (m *runnerMetrics) seed(worker string) {
 // LagCollector.
 const DefaultLagTimeout = 2 * time.Second
 
-// ConsumerNames returns the durable consumer names of ws and of the janitor:
-// the consumers `cadre serve` and `cadre worker` create, whose lag a
-// LagCollector reports.
-func ConsumerNames(ws []Worker) []string {
-	names := make([]string, 0, len(ws)+1)
+// ConsumerNames returns the durable consumer names of ws, one per partition
+// of a stream of the given number of partitions ("{worker}-{p}"), and of
+// the janitor: the consumers `cadre serve` and `cadre worker` create, whose
+// lag a LagCollector reports.
+func ConsumerNames(ws []Worker, partitions int) []string {
+	names := make([]string, 0, len(ws)*partitions+1)
 	for _, w := range ws {
-		names = append(names, w.Name)
+		names = append(names, events.PartitionDurables(w.Name, partitions)...)
 	}
 	return append(names, JanitorName)
 }

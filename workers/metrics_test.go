@@ -23,7 +23,7 @@ import (
 func TestLagCollector(t *testing.T) {
 	r := newRig(t, storetest.SQLite(t))
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(workers.NewLagCollector(r.bus, "lag", "not-created"))
+	reg.MustRegister(workers.NewLagCollector(r.bus, append(events.PartitionDurables("lag", r.bus.Partitions()), "not-created")...))
 
 	started := make(chan struct{}, 8)
 	release := make(chan struct{})
@@ -43,11 +43,13 @@ func TestLagCollector(t *testing.T) {
 		r.publish(t, r.a, fmt.Sprintf("doc-%d", i))
 	}
 	<-started
-	lag := func() map[string]float64 {
-		return map[string]float64{
-			"pending":     metric(t, reg, "cadre_consumer_pending", map[string]string{"consumer": "lag"}),
-			"ack_pending": metric(t, reg, "cadre_consumer_ack_pending", map[string]string{"consumer": "lag"}),
+	lag := func() map[string]float64 { // summed over the partitions (one holds tenant A's events)
+		sum := map[string]float64{}
+		for _, durable := range events.PartitionDurables("lag", r.bus.Partitions()) {
+			sum["pending"] += metric(t, reg, "cadre_consumer_pending", map[string]string{"consumer": durable})
+			sum["ack_pending"] += metric(t, reg, "cadre_consumer_ack_pending", map[string]string{"consumer": durable})
 		}
+		return sum
 	}
 	testwait.Until(t, waitTimeout, "lag 4 pending, 1 ack pending", func() (bool, error) {
 		got := lag()
@@ -77,8 +79,8 @@ func TestLagCollector(t *testing.T) {
 }
 
 func TestConsumerNames(t *testing.T) {
-	got := workers.ConsumerNames([]workers.Worker{{Name: "library"}, {Name: "scoring"}})
-	if diff := cmp.Diff([]string{"library", "scoring", workers.JanitorName}, got); diff != "" {
+	got := workers.ConsumerNames([]workers.Worker{{Name: "library"}, {Name: "scoring"}}, 2)
+	if diff := cmp.Diff([]string{"library-0", "library-1", "scoring-0", "scoring-1", workers.JanitorName}, got); diff != "" {
 		t.Errorf("ConsumerNames (-want +got):\n%s", diff)
 	}
 }

@@ -279,12 +279,12 @@ func waitAcked(b *testing.B, bus *events.Bus, ev events.Event) {
 	var seq uint64
 	for {
 		if seq == 0 {
-			if m, err := stream.GetLastMsgForSubject(ctx, ev.Subject()); err == nil && strings.Contains(string(m.Data), ev.ID) {
+			if m, err := stream.GetLastMsgForSubject(ctx, ev.Subject()+".*"); err == nil && strings.Contains(string(m.Data), ev.ID) { // stored with its partition
 				seq = m.Sequence
 			}
 		}
 		if seq > 0 {
-			c, err := stream.Consumer(ctx, workers.PlansWorkerName)
+			c, err := stream.Consumer(ctx, events.PartitionDurable(workers.PlansWorkerName, events.PartitionOf(ev.Tenant(), bus.Partitions())))
 			if err != nil {
 				b.Fatal(err)
 			}

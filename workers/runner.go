@@ -33,7 +33,7 @@ type Worker struct {
 	Name    string
 	Types   []events.Type
 	Handle  Handler
-	Options events.ConsumerConfig // Durable and FilterSubjects are set by the runner
+	Options events.ConsumerConfig // Durable, FilterSubjects, MaxAckPending, Batch and Concurrency are set by the runner
 }
 
 // Runner runs workers against the bus and the store.
@@ -64,17 +64,17 @@ func (r *Runner) Run(ctx context.Context, ws ...Worker) error {
 	return errors.Join(errs...)
 }
 
+// run consumes w's events partition by partition (events.ConsumePartitions,
+// durables "{w.Name}-{p}"): each tenant's events are applied in stream
+// order, and the partitions concurrently, shared with every other process
+// running w.
 func (r *Runner) run(ctx context.Context, w Worker) error {
 	cfg := w.Options
 	cfg.Durable = w.Name
-	cfg.FilterSubjects = nil
-	for _, t := range w.Types {
-		cfg.FilterSubjects = append(cfg.FilterSubjects, events.TypeFilter(t))
-	}
 	cfg.OnInvalid = func(ctx context.Context, d *events.Delivery, err error) error {
 		return r.parkInvalid(ctx, w, d, err)
 	}
-	return r.bus.Consume(ctx, cfg, func(ctx context.Context, d *events.Delivery) error {
+	return r.bus.ConsumePartitions(ctx, cfg, w.Types, func(ctx context.Context, d *events.Delivery) error {
 		return r.deliver(ctx, w, d)
 	})
 }

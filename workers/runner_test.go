@@ -118,8 +118,10 @@ func TestRunnerAppliesADuplicateOnce(t *testing.T) {
 		stop()
 
 		// A consumer reset (deleted and created again) redelivers both copies.
-		if err := r.bus.JetStream().DeleteConsumer(t.Context(), r.bus.StreamName(), "dup"); err != nil {
-			t.Fatalf("DeleteConsumer: %v", err)
+		for _, durable := range events.PartitionDurables("dup", r.bus.Partitions()) {
+			if err := r.bus.JetStream().DeleteConsumer(t.Context(), r.bus.StreamName(), durable); err != nil {
+				t.Fatalf("DeleteConsumer: %v", err)
+			}
 		}
 		r.run(t, w)
 		r.waitSettled(t, "dup")
@@ -196,7 +198,7 @@ func TestRunnerParksPoisonEvents(t *testing.T) {
 			if err != nil || ev.ID != d.EventID {
 				t.Errorf("dead letter payload: event %q (%v), want %s", ev.ID, err, d.EventID)
 			}
-			if d.Subject != ev.Subject() || !strings.Contains(d.Error, "poison") && !strings.Contains(d.Error, "bad payload") {
+			if !strings.HasPrefix(d.Subject, ev.Subject()+".") || !strings.Contains(d.Error, "poison") && !strings.Contains(d.Error, "bad payload") {
 				t.Errorf("dead letter %s: subject %q, error %q", d.EventID, d.Subject, d.Error)
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cadrehq/cadre/events"
 	"github.com/cadrehq/cadre/tenants/api"
 	"github.com/cadrehq/cadre/tenants/store"
 )
@@ -52,6 +53,13 @@ type Config struct {
 	StreamMaxAge time.Duration
 	// StreamReplicas (CADRE_STREAM_REPLICAS): stream replicas on a cluster. Default 1.
 	StreamReplicas int
+	// Partitions (CADRE_PARTITIONS): how many partitions the CADRE stream
+	// spreads tenants over, each consumed in order per worker. Default 8;
+	// every process of a deployment must use the same number.
+	Partitions int
+	// LibraryMaxStaleness (CADRE_LIBRARY_MAX_STALENESS): under continuous
+	// input a tenant's library is rebuilt at least this often. Default 5s.
+	LibraryMaxStaleness time.Duration
 	// JWTSecret (CADRE_JWT_SECRET): HS256 secret, at least 32 bytes. With
 	// neither it nor CADRE_JWKS_URL set, serve generates one into the data dir.
 	JWTSecret string
@@ -162,6 +170,12 @@ func loadConfig() (Config, error) {
 	}
 	if c.StreamReplicas, err = strconv.Atoi(getenv("CADRE_STREAM_REPLICAS", "1")); err != nil || c.StreamReplicas < 1 || c.StreamReplicas > 5 {
 		bad("CADRE_STREAM_REPLICAS", os.Getenv("CADRE_STREAM_REPLICAS"), "must be 1 to 5")
+	}
+	if c.Partitions, err = strconv.Atoi(getenv("CADRE_PARTITIONS", "8")); err != nil || c.Partitions < 1 || c.Partitions > events.MaxPartitions {
+		bad("CADRE_PARTITIONS", os.Getenv("CADRE_PARTITIONS"), fmt.Sprintf("must be 1 to %d", events.MaxPartitions))
+	}
+	if c.LibraryMaxStaleness, err = time.ParseDuration(getenv("CADRE_LIBRARY_MAX_STALENESS", "5s")); err != nil || c.LibraryMaxStaleness < 100*time.Millisecond {
+		bad("CADRE_LIBRARY_MAX_STALENESS", os.Getenv("CADRE_LIBRARY_MAX_STALENESS"), "must be a duration of at least 100ms, e.g. 5s")
 	}
 	if c.MaxBodyBytes, err = strconv.ParseInt(getenv("CADRE_MAX_BODY_BYTES", "1048576"), 10, 64); err != nil || c.MaxBodyBytes < 1024 {
 		bad("CADRE_MAX_BODY_BYTES", os.Getenv("CADRE_MAX_BODY_BYTES"), "must be a number of bytes ≥ 1024")

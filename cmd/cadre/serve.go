@@ -96,7 +96,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 	// The bus is opened without reaching NATS, so that the API starts and
 	// takes writes while NATS is down (their events wait in the outbox);
 	// the stream is created, and the workers started, once NATS answers.
-	bus, err := events.OpenBus(nc, events.StreamConfig{MaxAge: cfg.StreamMaxAge, Replicas: cfg.StreamReplicas, Logger: log})
+	bus, err := events.OpenBus(nc, events.StreamConfig{MaxAge: cfg.StreamMaxAge, Replicas: cfg.StreamReplicas, Partitions: cfg.Partitions, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 		}))
 
 	// Consumer lag is the stream's state: every process can report it.
-	reg.MustRegister(workers.NewLagCollector(bus, workers.ConsumerNames(workers.All())...))
+	reg.MustRegister(workers.NewLagCollector(bus, workers.ConsumerNames(workers.All(), bus.Partitions())...))
 
 	relay, err := events.NewRelay(events.RelayConfig{Outbox: st.Outbox(), Publisher: bus, Logger: log, Metrics: newRelayMetrics(reg)})
 	if err != nil {
@@ -148,7 +148,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 		}
 		relay.Resume() // the outbox's events can go now
 		if r.workers {
-			runWorkers(ctx, &wg, bus, st, log, reg)
+			runWorkers(ctx, &wg, bus, st, log, reg, workers.AllWith(workers.Options{LibraryMaxStaleness: cfg.LibraryMaxStaleness}))
 		}
 	})
 	if !r.api {
@@ -210,12 +210,12 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 	return nil
 }
 
-// runWorkers starts the workers and the janitor on wg; they run until ctx
-// ends. The stream must exist.
-func runWorkers(ctx context.Context, wg *sync.WaitGroup, bus *events.Bus, st *store.Store, log *slog.Logger, reg prometheus.Registerer) {
+// runWorkers starts the workers ws and the janitor on wg; they run until
+// ctx ends. The stream must exist.
+func runWorkers(ctx context.Context, wg *sync.WaitGroup, bus *events.Bus, st *store.Store, log *slog.Logger, reg prometheus.Registerer, ws []workers.Worker) {
 	runner := workers.NewRunner(bus, st, log, reg)
 	wg.Go(func() {
-		if err := runner.Run(ctx, workers.All()...); err != nil {
+		if err := runner.Run(ctx, ws...); err != nil {
 			log.Error("workers stopped", "err", err)
 		}
 	})

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cadrehq/cadre/events"
 	"github.com/cadrehq/cadre/internal/testwait"
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/workers"
@@ -63,7 +64,7 @@ func TestServeWiresReplayAndLag(t *testing.T) {
 		if err != nil {
 			return false, err
 		}
-		for _, name := range workers.ConsumerNames(workers.All()) {
+		for _, name := range workers.ConsumerNames(workers.All(), events.DefaultPartitions) {
 			for _, series := range []string{"cadre_consumer_pending", "cadre_consumer_ack_pending"} {
 				if want := fmt.Sprintf("%s{consumer=%q} 0\n", series, name); !strings.Contains(string(b), want) {
 					return false, fmt.Errorf("no %q", strings.TrimSpace(want))

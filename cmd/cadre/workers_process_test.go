@@ -252,7 +252,7 @@ func waitQuiet(t *testing.T, db storetest.DB, ids []tenants.ID, connect func() (
 				return false, fmt.Errorf("tenant %s: %s outbox rows pending", id, rows[0][0])
 			}
 		}
-		for _, name := range workers.ConsumerNames(workers.All()) {
+		for _, name := range workers.ConsumerNames(workers.All(), events.DefaultPartitions) {
 			c, err := js.Consumer(context.Background(), events.DefaultStreamName, name)
 			if err != nil {
 				return false, fmt.Errorf("consumer %s: %w", name, err)

@@ -418,7 +418,7 @@ func TestMetricsShowConsumerLag(t *testing.T) {
 		testwait.Until(t, backboneWait, "lag gauges at 0", func() (bool, error) {
 			r := e.do("GET", "/metrics", "", nil)
 			body = string(r.Body)
-			for _, name := range workers.ConsumerNames(workers.All()) {
+			for _, name := range workers.ConsumerNames(workers.All(), events.DefaultPartitions) {
 				for _, series := range []string{"cadre_consumer_pending", "cadre_consumer_ack_pending"} {
 					if want := fmt.Sprintf("%s{consumer=%q} 0\n", series, name); !strings.Contains(body, want) {
 						return false, fmt.Errorf("no %q", strings.TrimSpace(want))

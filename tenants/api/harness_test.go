@@ -97,7 +97,7 @@ func startEnv(t *testing.T, db storetest.DB, extractor app.Extractor, extra ...w
 	wg.Go(func() { _ = relay.Run(ctx) })
 	ws := append(workers.All(), extra...)
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(workers.NewLagCollector(bus, workers.ConsumerNames(ws)...))
+	reg.MustRegister(workers.NewLagCollector(bus, workers.ConsumerNames(ws, bus.Partitions())...))
 	runner := workers.NewRunner(bus, db.Store, log, reg)
 	wg.Go(func() { _ = runner.Run(ctx, ws...) })
 	wg.Go(func() { _ = workers.RunJanitor(ctx, bus, db.Store, log) })
