@@ -126,12 +126,19 @@ func (r *rig) publish(t *testing.T, tenant tenants.ID, resource string) events.E
 // a publish that just returned.)
 func (r *rig) waitSettled(t *testing.T, worker string) {
 	t.Helper()
+	r.waitDurablesSettled(t, events.PartitionDurables(worker, r.bus.Partitions())...)
+}
+
+// waitDurablesSettled waits until each named durable consumer has
+// acknowledged the last message of its subjects.
+func (r *rig) waitDurablesSettled(t *testing.T, durables ...string) {
+	t.Helper()
 	ctx := context.Background()
 	stream, err := r.bus.JetStream().Stream(ctx, r.bus.StreamName())
 	if err != nil {
 		t.Fatalf("stream: %v", err)
 	}
-	for _, durable := range events.PartitionDurables(worker, r.bus.Partitions()) {
+	for _, durable := range durables {
 		var last uint64 // the partition's last message of the worker's types
 		testwait.Until(t, waitTimeout, "consumer "+durable+" settled", func() (bool, error) {
 			c, err := r.bus.JetStream().Consumer(ctx, r.bus.StreamName(), durable)
