@@ -60,8 +60,9 @@ func BuildWith(cat *catalog.Catalog, in Inputs) (Library, error) {
 	docs := slices.Clone(in.Documents)
 	slices.SortFunc(docs, func(a, b Document) int { return strings.Compare(a.ID, b.ID) })
 	ix := newIndex(docs)
-
 	catalogComps := cat.Competencies()
+	ix.stemUse = catalogStemUse(catalogComps)
+
 	rel := make(map[string]scored, len(catalogComps))
 	if !ix.empty() {
 		for _, c := range catalogComps {

@@ -90,6 +90,9 @@ func splitBrackets(s string) (outer, inner string) {
 type index struct {
 	corpus *analysis.Corpus
 	docs   int
+	// stemUse counts, per stem, the catalog competencies that use it as a
+	// one-word recogniser (see catalogStemUse); nil means none known.
+	stemUse map[string]int
 }
 
 // newIndex indexes docs.
@@ -139,10 +142,11 @@ func (ix *index) score(q analysis.Query) scored {
 	q.MaxEvidencePerDoc = max(2, (evidenceCandidates+ix.docs-1)/max(ix.docs, 1))
 	res := ix.corpus.Score(q)
 	words := oneWordRecognisers(q)
+	strong := distinctiveWords(q, ix.stemUse)
 	kept := res.Evidence[:0:0]
 	for _, e := range res.Evidence {
 		f := faithfulness(e.Terms, words)
-		if f == 0 || res.Reference <= 0 || e.Score*f < MinEvidenceRatio*res.Reference {
+		if f == 0 || res.Reference <= 0 || e.Score*f < MinEvidenceRatio*res.Reference || !onTopic(e.Terms, strong) {
 			continue
 		}
 		e.Score *= f
@@ -166,6 +170,86 @@ func (ix *index) score(q analysis.Query) scored {
 		}
 	}
 	return out
+}
+
+// distinctiveWords returns the stems of q's one-word recognisers that say
+// what the competency is about on their own: the name (or its bracketed
+// part), and aliases or keywords that are used by at most 20 ESCO skills
+// (see wordBoost) or by no other catalog competency ("presentation").
+// Words common to both ("display", "risk", "escalation") are left out:
+// they are everywhere in a company's documents and mean many things.
+func distinctiveWords(q analysis.Query, stemUse map[string]int) map[string]bool {
+	out := map[string]bool{}
+	for _, t := range q.Terms {
+		if t.Weight < AliasWeight {
+			continue
+		}
+		content := contentTokens(t.Text)
+		if len(content) != 1 {
+			continue
+		}
+		st := analysis.Stem(content[0])
+		if t.Weight >= NameWeight*analysis.PhraseBoost || wordBoost(st) >= 2 || stemUse[st] == 1 {
+			out[st] = true
+		}
+	}
+	return out
+}
+
+// catalogStemUse counts, per stem, the competencies of cs having a
+// one-word name, alias or keyword of that stem.
+func catalogStemUse(cs []competency.Competency) map[string]int {
+	out := map[string]int{}
+	for _, c := range cs {
+		name, inner := splitBrackets(c.Name)
+		seen := map[string]bool{}
+		for _, f := range append(append([]string{name, inner}, c.Aliases...), c.Keywords...) {
+			if content := contentTokens(f); len(content) == 1 {
+				st := analysis.Stem(content[0])
+				if !seen[st] {
+					seen[st] = true
+					out[st]++
+				}
+			}
+		}
+	}
+	return out
+}
+
+// contentTokens returns the words of text that are not stop words.
+func contentTokens(text string) []string {
+	var out []string
+	for _, tk := range analysis.Tokens(text) {
+		if !analysis.IsStopWord(tk.Text) {
+			out = append(out, tk.Text)
+		}
+	}
+	return out
+}
+
+// onTopic reports whether an evidence sentence expresses the competency's
+// concept rather than sharing its words: it matched one of the
+// competency's phrases whole (two content words or more, not all generic:
+// "stock count", "objection handling") or one of its distinctive words
+// (see distinctiveWords). A sentence matched only through common keywords
+// or words of the level descriptors ("Record chiller and freezer
+// temperatures" for Consultative Selling) is not evidence.
+func onTopic(terms []string, strong map[string]bool) bool {
+	for _, t := range terms {
+		content := contentTokens(t)
+		if len(content) == 1 {
+			if strong[analysis.Stem(content[0])] {
+				return true
+			}
+			continue
+		}
+		for _, w := range content {
+			if !analysis.IsGeneric(analysis.Stem(w)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // heading is 1 for an excerpt that reads as a heading (six words or fewer,

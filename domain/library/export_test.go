@@ -1,0 +1,6 @@
+package library
+
+import "github.com/cadrehq/cadre/domain/competency"
+
+// Slugify is slugify with the competency slug bound, for the quality test.
+func Slugify(s string) string { return slugify(s, competency.MaxSlugLen) }
