@@ -90,9 +90,9 @@ func splitBrackets(s string) (outer, inner string) {
 type index struct {
 	corpus *analysis.Corpus
 	docs   int
-	// stemUse counts, per stem, the catalog competencies that use it as a
-	// one-word recogniser (see catalogStemUse); nil means none known.
-	stemUse map[string]int
+	// termUse counts, per recogniser, the catalog competencies that use
+	// it (see catalogTermUse); nil means none known.
+	termUse map[string]int
 }
 
 // newIndex indexes docs.
@@ -142,7 +142,7 @@ func (ix *index) score(q analysis.Query) scored {
 	q.MaxEvidencePerDoc = max(2, (evidenceCandidates+ix.docs-1)/max(ix.docs, 1))
 	res := ix.corpus.Score(q)
 	words := oneWordRecognisers(q)
-	strong := distinctiveWords(q, ix.stemUse)
+	strong := distinctiveWords(q, ix.termUse)
 	kept := res.Evidence[:0:0]
 	for _, e := range res.Evidence {
 		f := faithfulness(e.Terms, words)
@@ -178,7 +178,7 @@ func (ix *index) score(q analysis.Query) scored {
 // (see wordBoost) or by no other catalog competency ("presentation").
 // Words common to both ("display", "risk", "escalation") are left out:
 // they are everywhere in a company's documents and mean many things.
-func distinctiveWords(q analysis.Query, stemUse map[string]int) map[string]bool {
+func distinctiveWords(q analysis.Query, termUse map[string]int) map[string]bool {
 	out := map[string]bool{}
 	for _, t := range q.Terms {
 		if t.Weight < AliasWeight {
@@ -189,31 +189,47 @@ func distinctiveWords(q analysis.Query, stemUse map[string]int) map[string]bool 
 			continue
 		}
 		st := analysis.Stem(content[0])
-		if t.Weight >= NameWeight*analysis.PhraseBoost || wordBoost(st) >= 2 || stemUse[st] == 1 {
+		if t.Weight >= NameWeight*analysis.PhraseBoost || wordBoost(st) >= 2 || termUse[st] == 1 {
 			out[st] = true
 		}
 	}
 	return out
 }
 
-// catalogStemUse counts, per stem, the competencies of cs having a
-// one-word name, alias or keyword of that stem.
-func catalogStemUse(cs []competency.Competency) map[string]int {
+// catalogTermUse counts, per recogniser (its stems joined by spaces), the
+// competencies of cs having it as name, alias or keyword.
+func catalogTermUse(cs []competency.Competency) map[string]int {
 	out := map[string]int{}
 	for _, c := range cs {
 		name, inner := splitBrackets(c.Name)
 		seen := map[string]bool{}
 		for _, f := range append(append([]string{name, inner}, c.Aliases...), c.Keywords...) {
-			if content := contentTokens(f); len(content) == 1 {
-				st := analysis.Stem(content[0])
-				if !seen[st] {
-					seen[st] = true
-					out[st]++
-				}
+			if key := termKey(f); key != "" && !seen[key] {
+				seen[key] = true
+				out[key]++
 			}
 		}
 	}
 	return out
+}
+
+// termKey is the stems of a term joined by spaces.
+func termKey(term string) string { return strings.Join(analysis.Terms(term), " ") }
+
+// ownMatches counts the distinct terms of s's evidence that no other
+// catalog competency uses (termUse 1): the matches that can only mean
+// this competency ("Kubernetes", "hand hygiene"), not those it shares
+// ("PPE", shared by infection control and workplace safety).
+func ownMatches(s scored, termUse map[string]int) int {
+	seen := map[string]bool{}
+	for _, e := range s.evidence {
+		for _, t := range e.Terms {
+			if key := termKey(t); key != "" && termUse[key] == 1 {
+				seen[key] = true
+			}
+		}
+	}
+	return len(seen)
 }
 
 // contentTokens returns the words of text that are not stop words.
