@@ -136,7 +136,7 @@ func BuildWith(cat *catalog.Catalog, in Inputs) (Library, error) {
 		if slug := named[i]; slug != "" {
 			if _, in := b.lib[slug]; !in {
 				c, _ := cat.Competency(slug)
-				b.addCatalog(c, "the section "+quote(secs[i].heading)+" of document "+secs[i].doc+" is about it")
+				b.addCatalog(c, "the section "+quote(secs[i].heading)+" of "+secs[i].docName+" is about it")
 			}
 		}
 	}

@@ -408,7 +408,7 @@ func sectionCovered(s section, rel map[string]scored) bool {
 func (sp sectionProposal) competency(ix *index) Competency {
 	c := proposedCompetency(sp.slug, sp.name, sp.category)
 	n := inSentence(sp.name)
-	where := quote(sp.sec.heading) + " of document " + sp.sec.doc
+	where := quote(sp.sec.heading) + " of " + sp.sec.docName
 	c.Description = "Proposed from the company's documents: the section " + where + " is about " + n +
 		" and no competency of the catalog or the library covers it."
 	var expect []string

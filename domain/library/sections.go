@@ -27,6 +27,7 @@ const (
 // section is a heading of a document with the sentences of its body.
 type section struct {
 	doc                  string
+	docName              string // the document's title, else its id
 	heading              string
 	headStart, headEnd   int
 	sentences            []analysis.Span // absolute offsets in the document's text
@@ -60,7 +61,7 @@ func sections(docs []Document) []section {
 			lead := start + strings.Index(line, trimmed)
 			if isHeadingLine(trimmed) {
 				flush()
-				cur = &section{doc: d.ID, heading: trimmed, headStart: lead, headEnd: lead + len(trimmed), firstLine: off}
+				cur = &section{doc: d.ID, docName: docName(d), heading: trimmed, headStart: lead, headEnd: lead + len(trimmed), firstLine: off}
 				continue
 			}
 			if cur == nil {
@@ -76,6 +77,14 @@ func sections(docs []Document) []section {
 		flush()
 	}
 	return out
+}
+
+// docName names a document in a reason: its title in quotes, else its id.
+func docName(d Document) string {
+	if t := strings.TrimSpace(d.Title); t != "" {
+		return "document " + quote(t)
+	}
+	return "document " + d.ID
 }
 
 // isHeadingLine reports whether a trimmed line reads as a heading.
