@@ -170,7 +170,7 @@ func BuildWith(cat *catalog.Catalog, in Inputs) (Library, error) {
 			approved[o.Slug] = true
 		}
 	}
-	for _, c := range proposals(ix, len(docs), cv, taken, approved, sectionProposals(cat, secs, docs, cv, rel, named)) {
+	for _, c := range proposals(cat, ix, len(docs), cv, taken, approved, sectionProposals(cat, secs, docs, cv, rel, named)) {
 		b.lib[c.Slug] = &c
 	}
 

@@ -124,7 +124,7 @@ func proposalVocabulary() *analysis.Vocabulary { return analysis.ESCO() }
 // ProposalMinSentences sentences and ProposalMinDocuments documents, not
 // ordinary prose (see prose). approved lists slugs an admin approved,
 // which need only one sentence to be found again.
-func proposals(ix *index, ndocs int, cv *coverage, taken map[string]bool, approved map[string]bool, secs []sectionProposal) []Competency {
+func proposals(cat *catalog.Catalog, ix *index, ndocs int, cv *coverage, taken map[string]bool, approved map[string]bool, secs []sectionProposal) []Competency {
 	if ix.empty() {
 		return nil
 	}
@@ -148,7 +148,7 @@ func proposals(ix *index, ndocs int, cv *coverage, taken map[string]bool, approv
 			continue
 		}
 		stems := analysis.Terms(kp.Phrase)
-		if prose(stems) || cv.covers(stems) || !faithful(stems, kp) || surfaceCovered(kp, cv) || overlaps(stems, proposed) {
+		if prose(stems) || notAConcept(cat, kp.Phrase) != "" || cv.covers(stems) || !faithful(stems, kp) || surfaceCovered(kp, cv) || overlaps(stems, proposed) {
 			continue
 		}
 		taken[slug] = true
@@ -257,6 +257,13 @@ func proposal(slug string, kp analysis.KeyPhrase, cat competency.Category, ix *i
 		}
 	}
 	c.Keywords = kws
+	var expect []string
+	for _, e := range res.evidence {
+		if expectation(e.Excerpt) {
+			expect = append(expect, e.Excerpt)
+		}
+	}
+	c.Levels = draftLevels(inSentence(name), expect, descriptorsOf(c.Levels))
 	c.Reasons = []string{"recurs in " + plural(kp.Count, "sentence") + " of " + plural(kp.Docs, "document") + " as the skill " + quote(kp.Phrase)}
 	return c
 }
@@ -373,7 +380,7 @@ func sectionProposals(cat *catalog.Catalog, secs []section, docs []Document, cv 
 			continue
 		}
 		stems := conceptStems(concept)
-		if cv.covers(stems) || cv.covers(analysis.Terms(concept)) {
+		if cv.coversConcept(stems) || cv.coversConcept(analysis.Terms(concept)) {
 			continue
 		}
 		n := s.mentions(texts[s.doc], stems)

@@ -376,12 +376,26 @@ var imperativeVerbs = map[string]bool{
 	"dispose": true, "offer": true, "seek": true, "respond": true, "answer": true, "handle": true,
 }
 
-// competencyNamed reports the catalog competency a heading names: the
-// competency of the first form (name, alias or keyword) whose words are
-// all among the heading's, in the order forms were indexed.
+// coversConcept reports whether a concept named by a heading (as stems) is
+// covered by a competency's name, alias or keyword (see coverer).
+func (cv *coverage) coversConcept(stems []string) bool {
+	return len(stems) == 0 || cv.coverer(stems) != ""
+}
+
+// coverer returns the competency of the first form (in the order forms
+// were indexed) that covers a concept named by a heading: like covers,
+// but a one-word form covers only the concept's head (its last word), so
+// the keyword "SAFe" of Agile Methodologies does not cover "Safe deposit
+// boxes", while "complaints" covers "Customer complaints".
 func (cv *coverage) coverer(stems []string) string {
 	for _, f := range cv.forms {
-		if subset(f, stems) || (len(f) > 1 && subset(stems, f)) {
+		var ok bool
+		if len(f) == 1 && len(stems) > 1 {
+			ok = f[0] == stems[len(stems)-1]
+		} else {
+			ok = subset(f, stems) || (len(f) > 1 && subset(stems, f))
+		}
+		if ok {
 			return cv.keys[strings.Join(f, " ")]
 		}
 	}
