@@ -8,7 +8,6 @@ import (
 
 	"github.com/cadrehq/cadre/domain/library"
 	"github.com/cadrehq/cadre/tenants"
-	"github.com/cadrehq/cadre/tenants/store"
 )
 
 // ConsideredBody is a catalog competency a library version left out, with
@@ -42,21 +41,9 @@ func (s *Server) registerLibraryConsidered(tags []string) {
 }
 
 func (s *Server) listLibraryConsidered(ctx context.Context, in *LibraryVersionInput) (*ConsideredOutput, error) {
-	p, err := tenantPrincipal(ctx, tenants.RoleAdmin)
+	_, v, err := s.libraryVersion(ctx, in.N, "list considered competencies", tenants.RoleAdmin)
 	if err != nil {
 		return nil, err
-	}
-	n, err := parseVersion(in.N, "path.n")
-	if err != nil {
-		return nil, err
-	}
-	var v store.LibraryVersion
-	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
-		v, err = tx.LibraryVersion(n)
-		return err
-	})
-	if err != nil {
-		return nil, s.fail(ctx, "list considered competencies", err)
 	}
 	out := &ConsideredOutput{}
 	out.Body.Version = v.Version
