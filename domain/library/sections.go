@@ -260,12 +260,6 @@ func notAConcept(cat *catalog.Catalog, concept string) string {
 	if len(stems) == 0 {
 		return "document furniture"
 	}
-	if roleHeads[stems[len(stems)-1]] {
-		return "a job title"
-	}
-	if m, ok := cat.Match(concept); ok && m.Score >= TitleMatchScore && len(stems) > 1 && sameHead(concept, m.Via) {
-		return "a job title"
-	}
 	allOf := func(set map[string]bool, digits bool) bool {
 		for _, s := range stems {
 			if !set[s] && !(digits && strings.IndexFunc(s, unicode.IsLetter) < 0) {
@@ -279,6 +273,13 @@ func notAConcept(cat *catalog.Catalog, concept string) string {
 		return "a time phrase"
 	case allOf(furnitureStems, true):
 		return "document furniture"
+	case roleHeads[stems[len(stems)-1]]:
+		return "a job title"
+	}
+	if m, ok := cat.Match(concept); ok && m.Score >= TitleMatchScore && len(stems) > 1 && sameHead(concept, m.Via) {
+		return "a job title"
+	}
+	switch {
 	case allOf(genericVerbStems, false) || (genericVerbStems[stems[0]] && prose(stems[1:])):
 		return "a generic verb"
 	case prose(stems):

@@ -198,3 +198,37 @@ func TestConsideredAndReasons(t *testing.T) {
 		}
 	}
 }
+
+func TestHeadingConcepts(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ heading, concept, not string }{
+		{"Safe deposit boxes", "Safe deposit boxes", ""},
+		{"2. How we detect fraud", "detect fraud", ""},
+		{"Why wound care matters", "wound care", ""},
+		{"Patient privacy and confidentiality", "Patient privacy and confidentiality", ""},
+		{"Project (Initiative)", "Project", ""},
+		{"Section 4: Cold chain procedure", "Cold chain", ""},
+		{"Store Manager", "Store Manager", "a job title"},
+		{"Retail Sales Associate", "Retail Sales Associate", "a job title"},
+		{"Night shift", "Night shift", "a time phrase"},
+		{"First 90 days", "First 90 days", "a time phrase"},
+		{"Scope", "Scope", "document furniture"},
+		{"Document control", "Document control", "document furniture"},
+		{"Related documents", "Related documents", "document furniture"},
+		{"Working together", "Working together", "a generic verb"},
+		{"Getting started", "Getting started", "a generic verb"},
+		{"Builds systems that scale reliably", "", ""},
+	} {
+		got := library.HeadingConcept(tc.heading)
+		if got != tc.concept {
+			t.Errorf("HeadingConcept(%q) = %q, want %q", tc.heading, got, tc.concept)
+			continue
+		}
+		if got == "" {
+			continue
+		}
+		if not := library.NotAConcept(got); not != tc.not {
+			t.Errorf("NotAConcept(%q) = %q, want %q", got, not, tc.not)
+		}
+	}
+}
