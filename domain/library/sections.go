@@ -68,7 +68,7 @@ func sections(docs []Document) []section {
 				continue
 			}
 			for _, sp := range analysis.Sentences(trimmed) {
-				if len(strings.Fields(trimmed[sp.Start:sp.End])) >= 5 {
+				if words(trimmed[sp.Start:sp.End]) >= 5 {
 					cur.sentences = append(cur.sentences, analysis.Span{Start: lead + sp.Start, End: lead + sp.End})
 				}
 			}
@@ -87,6 +87,19 @@ func docName(d Document) string {
 	return "document " + d.ID
 }
 
+// words counts the space-separated words of s without allocating.
+func words(s string) int {
+	n, in := 0, false
+	for i := 0; i < len(s); i++ {
+		space := s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'
+		if !space && !in {
+			n++
+		}
+		in = !space
+	}
+	return n
+}
+
 // isHeadingLine reports whether a trimmed line reads as a heading.
 func isHeadingLine(s string) bool {
 	if len(s) > MaxHeadingBytes || strings.ContainsAny(s[len(s)-1:], ".!?;,") {
@@ -95,7 +108,7 @@ func isHeadingLine(s string) bool {
 	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "*") || strings.HasPrefix(s, "•") {
 		return false
 	}
-	n := len(strings.Fields(s))
+	n := words(s)
 	return n >= 1 && n <= maxSectionHeadingWords
 }
 
