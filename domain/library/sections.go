@@ -202,6 +202,13 @@ var furnitureStems = stemSet(
 	"culture", "team", "teams", "people", "department", "organisation", "organization", "company", "service",
 	"services", "store", "stores", "site", "sites", "office", "location", "locations", "framework",
 	"frameworks", "agreement", "agreements", "way", "ways", "working",
+	// Job pages and handbooks' front matter.
+	"offer", "offers", "perks", "salary", "salaries", "apply", "application", "applications", "vacancy",
+	"vacancies", "job", "jobs", "career", "careers", "opportunity", "opportunities", "join", "joining",
+	"us", "contract", "package", "reward", "rewards", "recognition", "wellbeing", "person", "specification",
+	"description", "profile", "essential", "desirable", "qualifications", "experience", "skills", "duties",
+	"main", "purpose", "summary", "reporting", "reports", "line", "accountabilities", "accountability",
+	"more", "find", "out", "contents", "appendix", "approved", "owner", "version", "updated", "issued",
 )
 
 // timeStems are stems of time words: a heading made of them and numbers
