@@ -123,6 +123,11 @@ func headingConcept(h string) string {
 	if outer, _ := splitBrackets(h); outer != "" {
 		h = outer
 	}
+	// A qualifier after a comma or a dash ("Full shelves, in date") is
+	// not part of the name.
+	if i := strings.IndexAny(h, ",–—"); i > 0 {
+		h = strings.TrimSpace(h[:i])
+	}
 	ws := strings.Fields(h)
 	// Numbering: "2.", "3.1", "Section 4:", "A)".
 	for len(ws) > 0 && (strings.IndexFunc(ws[0], unicode.IsLetter) < 0 || len(strings.TrimRight(ws[0], ".)")) == 1 && len(ws[0]) > 1) {
@@ -133,6 +138,11 @@ func headingConcept(h string) string {
 		for len(ws) > 0 && strings.IndexFunc(ws[0], unicode.IsLetter) < 0 {
 			ws = ws[1:]
 		}
+	}
+	// A generic verb and its particle ("Looking after the
+	// self-checkouts", "Dealing with complaints") frame the concept.
+	if len(ws) > 1 && genericVerbStems[analysis.Stem(strings.ToLower(ws[0]))] && verbParticles[strings.ToLower(ws[1])] {
+		ws = ws[2:]
 	}
 	for len(ws) > 0 && leadingFurniture[strings.ToLower(ws[0])] {
 		ws = ws[1:]
@@ -146,7 +156,7 @@ func headingConcept(h string) string {
 	// A heading that reads as a sentence ("Builds systems that scale
 	// reliably", "Breaks down problems into steps") describes behaviour
 	// at a level; it is not a concept's name.
-	if len(ws) > MaxConceptWords || len(ws) >= 3 && thirdPerson(ws[0]) {
+	if len(ws) > MaxConceptWords || len(ws) >= 3 && thirdPerson(ws[0]) && !joins[strings.ToLower(ws[1])] {
 		return ""
 	}
 	return strings.Join(ws, " ")
@@ -163,6 +173,13 @@ func thirdPerson(w string) bool {
 	return len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") &&
 		!strings.HasSuffix(w, "is") && !strings.HasSuffix(w, "ics")
 }
+
+// verbParticles follow a generic verb in a heading ("looking after").
+var verbParticles = map[string]bool{"after": true, "with": true, "for": true, "up": true, "out": true, "on": true, "to": true}
+
+// joins join two nouns: "Recalls and withdrawals" is a name, not a verb
+// in the third person.
+var joins = map[string]bool{"and": true, "&": true, "or": true, "/": true}
 
 // leadingFurniture are words that open a heading without naming its
 // concept ("How we", "Our", "Why").
