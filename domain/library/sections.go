@@ -124,9 +124,13 @@ func headingConcept(h string) string {
 		h = outer
 	}
 	// A qualifier after a comma or a dash ("Full shelves, in date") is
-	// not part of the name.
+	// not part of the name; a list after a comma ("Trips, visits and
+	// fixtures") is.
 	if i := strings.IndexAny(h, ",–—"); i > 0 {
-		h = strings.TrimSpace(h[:i])
+		rest := strings.Fields(strings.TrimLeft(h[i:], ",–— "))
+		if len(rest) == 0 || analysis.IsStopWord(strings.ToLower(rest[0])) || strings.ContainsAny(h[i:i+1], "–—") {
+			h = strings.TrimSpace(h[:i])
+		}
 	}
 	ws := strings.Fields(h)
 	// Numbering: "2.", "3.1", "Section 4:", "A)".
@@ -135,14 +139,23 @@ func headingConcept(h string) string {
 	}
 	if len(ws) > 1 && (strings.EqualFold(ws[0], "section") || strings.EqualFold(ws[0], "part") || strings.EqualFold(ws[0], "chapter")) {
 		ws = ws[1:]
-		for len(ws) > 0 && strings.IndexFunc(ws[0], unicode.IsLetter) < 0 {
+		// "4:", "A:", "IV."
+		for len(ws) > 0 && (strings.IndexFunc(ws[0], unicode.IsLetter) < 0 || len(strings.TrimRight(ws[0], ":.)")) <= 2 && strings.ContainsAny(ws[0], ":.)")) {
 			ws = ws[1:]
 		}
 	}
 	// A generic verb and its particle ("Looking after the
 	// self-checkouts", "Dealing with complaints") frame the concept.
+	// They are dropped when two words or more remain; otherwise the
+	// heading keeps them ("Working to the drawing").
 	if len(ws) > 1 && genericVerbStems[analysis.Stem(strings.ToLower(ws[0]))] && verbParticles[strings.ToLower(ws[1])] {
-		ws = ws[2:]
+		rest := ws[2:]
+		for len(rest) > 0 && leadingFurniture[strings.ToLower(rest[0])] {
+			rest = rest[1:]
+		}
+		if len(rest) >= 2 {
+			ws = rest
+		}
 	}
 	for len(ws) > 0 && leadingFurniture[strings.ToLower(ws[0])] {
 		ws = ws[1:]
@@ -197,6 +210,7 @@ var trailingFurniture = map[string]bool{
 	"guidance": true, "guidelines": true, "guide": true, "overview": true, "basics": true, "essentials": true,
 	"explained": true, "checklist": true, "rules": true, "requirements": true, "expectations": true,
 	"standards": true, "here": true, "works": true, "work": true, "at": true, "in": true, "practice": true,
+	"happens": true, "happen": true, "goes": true, "wrong": true,
 }
 
 // furnitureStems are stems of words that make a document's furniture

@@ -218,6 +218,13 @@ func TestHeadingConcepts(t *testing.T) {
 		{"Working together", "Working together", "a generic verb"},
 		{"Getting started", "Getting started", "a generic verb"},
 		{"Builds systems that scale reliably", "", ""},
+		{"Full shelves, in date", "Full shelves", ""},
+		{"Trips, visits and fixtures", "Trips, visits and fixtures", ""},
+		{"Recalls and withdrawals", "Recalls and withdrawals", ""},
+		{"Part A: Assessing claims", "Assessing claims", ""},
+		{"Looking after the self-checkouts", "Looking after the self-checkouts", ""},
+		{"Dealing with customer complaints", "customer complaints", ""},
+		{"When an emergency happens", "emergency", ""},
 	} {
 		got := library.HeadingConcept(tc.heading)
 		if got != tc.concept {
