@@ -305,7 +305,12 @@ func checkProposals(t *testing.T, f fixture, lib library.Library) {
 		}
 	}
 	t.Logf("%s: proposals %v", f.name, got)
+	// The companies labelled for issue 16 list the proposals that would be
+	// real, not proposals that must be made (their concepts count that).
 	for _, p := range f.labels.Proposals {
+		if f.labels.Half != "" {
+			break
+		}
 		if !slices.ContainsFunc(lib.Competencies, func(c library.Competency) bool {
 			return c.Origin == library.OriginDocument && matchesLabel(c, []string{p})
 		}) {
