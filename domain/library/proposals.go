@@ -376,15 +376,13 @@ func sectionProposals(cat *catalog.Catalog, secs []section, docs []Document, cv 
 			continue
 		}
 		concept := headingConcept(s.heading)
-		if concept == "" || notAConcept(cat, concept) != "" {
+		if concept == "" {
 			continue
 		}
 		stems := conceptStems(concept)
-		if cv.coversConcept(stems) || cv.coversConcept(analysis.Terms(concept)) {
-			continue
-		}
 		n := s.mentions(texts[s.doc], stems)
-		if n < SectionMinMentions || sectionCovered(s, rel) {
+		if n < SectionMinMentions || cv.coversConcept(stems) || cv.coversConcept(analysis.Terms(concept)) ||
+			notAConcept(cat, concept) != "" || sectionCovered(s, rel) {
 			continue
 		}
 		name := titleCase(capitalise(strings.ToLower(concept)))
