@@ -151,8 +151,18 @@ func proposals(cat *catalog.Catalog, ix *index, ndocs int, cv *coverage, taken m
 		if prose(stems) || notAConcept(cat, kp.Phrase) != "" || cv.covers(stems) || !faithful(stems, kp) || surfaceCovered(kp, cv) || overlaps(stems, proposed) {
 			continue
 		}
+		// Named in the company's words: the documents' most frequent
+		// wording of the phrase ("shoplifting prevention" for the
+		// vocabulary's "prevent shoplifting").
+		name := companyWords(kp)
+		if own := slugify(name, competency.MaxSlugLen); own != slug {
+			if own == "" || taken[own] {
+				continue
+			}
+			slug = own
+		}
 		taken[slug] = true
-		out = append(out, proposal(slug, kp, cv.category(stems), ix))
+		out = append(out, proposal(slug, name, kp, cv.category(stems), ix))
 	}
 	return out
 }
@@ -232,8 +242,7 @@ var proseStems = func() map[string]bool {
 }()
 
 // proposal builds the proposed competency of a key phrase.
-func proposal(slug string, kp analysis.KeyPhrase, cat competency.Category, ix *index) Competency {
-	name := titleCase(kp.Phrase)
+func proposal(slug, name string, kp analysis.KeyPhrase, cat competency.Category, ix *index) Competency {
 	q := analysis.Query{Terms: []analysis.QueryTerm{{Text: kp.Phrase, Weight: NameWeight}}}
 	for _, e := range kp.Evidence {
 		for _, t := range e.Terms {
@@ -467,4 +476,34 @@ func conceptTerms(sentence string, stems []string) []string {
 		}
 	}
 	return out
+}
+
+// companyWords names a recurring phrase as the documents word it most
+// often (the first such wording on a tie), in title case; the
+// vocabulary's label when no wording has two words or more.
+func companyWords(kp analysis.KeyPhrase) string {
+	count := map[string]int{}
+	var order []string
+	for _, e := range kp.Evidence {
+		for _, t := range e.Terms {
+			t = strings.ToLower(strings.Join(strings.Fields(t), " "))
+			if len(strings.Fields(t)) < 2 {
+				continue
+			}
+			if count[t] == 0 {
+				order = append(order, t)
+			}
+			count[t]++
+		}
+	}
+	best := ""
+	for _, t := range order {
+		if best == "" || count[t] > count[best] {
+			best = t
+		}
+	}
+	if best == "" {
+		best = kp.Phrase
+	}
+	return titleCase(best)
 }
