@@ -125,6 +125,8 @@ func BuildWith(cat *catalog.Catalog, in Inputs) (Library, error) {
 			b.addCatalog(c, "relevance "+formatFloat(s.relevance)+" in "+plural(s.docs, "document"))
 		} else if s.relevance > 0 {
 			b.leaveOut(c.Slug, "relevance "+formatFloat(s.relevance)+" in "+plural(s.docs, "document")+": "+why)
+		} else if len(s.evidence) > 0 {
+			b.leaveOut(c.Slug, "only bare labels match it (a heading or a link of one or two words), no sentence")
 		}
 	}
 	// A concept a document gives a section of its own is demanded: the
@@ -170,7 +172,7 @@ func BuildWith(cat *catalog.Catalog, in Inputs) (Library, error) {
 			approved[o.Slug] = true
 		}
 	}
-	for _, c := range proposals(cat, ix, len(docs), cv, taken, approved, sectionProposals(cat, secs, docs, cv, rel, named)) {
+	for _, c := range proposals(cat, ix, len(docs), cv, taken, approved, sectionProposals(cat, secs, docs, cv, rel, named, ix.termUse)) {
 		b.lib[c.Slug] = &c
 	}
 

@@ -374,7 +374,7 @@ type sectionProposal struct {
 // back to it in at least SectionMinMentions sentences, and no catalog
 // competency has two evidence sentences in the section. Ordered by
 // document and position; one proposal per concept.
-func sectionProposals(cat *catalog.Catalog, secs []section, docs []Document, cv *coverage, rel map[string]scored, named map[int]string) []sectionProposal {
+func sectionProposals(cat *catalog.Catalog, secs []section, docs []Document, cv *coverage, rel map[string]scored, named map[int]string, termUse map[string]int) []sectionProposal {
 	texts := make(map[string]string, len(docs))
 	for _, d := range docs {
 		texts[d.ID] = d.Text
@@ -389,9 +389,10 @@ func sectionProposals(cat *catalog.Catalog, secs []section, docs []Document, cv 
 			continue
 		}
 		stems := conceptStems(concept)
-		n := s.mentions(texts[s.doc], stems)
+		n := s.mentions(texts[s.doc], concept)
 		if n < SectionMinMentions || cv.coversConcept(stems) || cv.coversConcept(analysis.Terms(concept)) ||
-			notAConcept(cat, concept) != "" || sectionCovered(s, rel) {
+			notAConcept(cat, concept) != "" || (len(stems) == 1 && !activityNoun(concept) && n < SectionThingMentions) ||
+			sectionCovered(s, rel) || sectionAbout(cat, s, texts[s.doc], rel, termUse) {
 			continue
 		}
 		name := titleCase(capitalise(strings.ToLower(concept)))
@@ -402,6 +403,38 @@ func sectionProposals(cat *catalog.Catalog, secs []section, docs []Document, cv 
 		out = append(out, sectionProposal{slug: slug, name: name, stems: stems, category: cv.category(stems), sec: s, text: texts[s.doc], mentions: n})
 	}
 	return out
+}
+
+// SectionAboutRelevance is the least relevance a catalog competency needs
+// on a section's body alone for the section to be about it (and its
+// heading's concept covered), and SectionThingMentions the least number
+// of times a section must name a one-word concept that is a thing, not an
+// activity ("The grill"), for it to be proposed.
+const (
+	SectionAboutRelevance = 0.5
+	SectionThingMentions  = 5
+)
+
+// sectionAbout reports whether some catalog competency that the documents
+// match at all reaches SectionAboutRelevance on the section's body alone
+// ("Security of examination papers" is about exam administration).
+func sectionAbout(cat *catalog.Catalog, s section, text string, rel map[string]scored, termUse map[string]int) bool {
+	var body strings.Builder
+	for _, sp := range s.sentences {
+		body.WriteString(text[sp.Start:sp.End])
+		body.WriteString("\n")
+	}
+	ix := newIndex([]Document{{ID: s.doc, Text: body.String()}})
+	ix.termUse = termUse
+	for _, c := range cat.Competencies() {
+		if rel[c.Slug].relevance == 0 {
+			continue
+		}
+		if ix.score(competencyQuery(c)).relevance >= SectionAboutRelevance {
+			return true
+		}
+	}
+	return false
 }
 
 // sectionCovered reports whether some catalog competency has at least two
@@ -440,7 +473,7 @@ func (sp sectionProposal) competency(ix *index) Competency {
 	q := analysis.Query{Terms: []analysis.QueryTerm{{Text: sp.name, Weight: NameWeight}}}
 	c.Relevance = ix.score(q).relevance
 	c.Keywords = []string{strings.ToLower(sp.name)}
-	c.Reasons = []string{"the section " + where + " is about it (" + plural(sp.mentions, "sentence") + " of its body use its words)"}
+	c.Reasons = []string{"the section " + where + " is about it (its body names it " + plural(sp.mentions, "time") + ")"}
 	return c
 }
 

@@ -146,7 +146,7 @@ func (ix *index) score(q analysis.Query) scored {
 	kept := res.Evidence[:0:0]
 	for _, e := range res.Evidence {
 		f := faithfulness(e.Terms, words)
-		if f == 0 || res.Reference <= 0 || e.Score*f < MinEvidenceRatio*res.Reference || !onTopic(e.Terms, strong) {
+		if f == 0 || res.Reference <= 0 || e.Score*f < MinEvidenceRatio*res.Reference || !onTopic(e.Terms, strong) || navigation(e.Excerpt) {
 			continue
 		}
 		e.Score *= f
@@ -158,6 +158,12 @@ func (ix *index) score(q analysis.Query) scored {
 	}
 	res.Evidence = kept
 	out := scored{relevance: relevance(res)}
+	// A bare label ("Accessibility" in a page's footer) says a word, not
+	// what the company expects: evidence of labels of one or two words
+	// only gives no relevance.
+	if !slices.ContainsFunc(kept, func(e analysis.Evidence) bool { return countWords(e.Excerpt) > 2 }) {
+		out.relevance = 0
+	}
 	// Cite sentences before bare headings ("Visual merchandising"): both
 	// count for relevance, but a heading explains little.
 	slices.SortStableFunc(kept, func(a, b analysis.Evidence) int { return cmp.Compare(heading(a.Excerpt), heading(b.Excerpt)) })
@@ -180,6 +186,19 @@ func (ix *index) score(q analysis.Query) scored {
 // they are everywhere in a company's documents and mean many things.
 func distinctiveWords(q analysis.Query, termUse map[string]int) map[string]bool {
 	out := map[string]bool{}
+	// The words of the name (its terms of NameWeight) are distinctive when
+	// they are also one-word recognisers: "on-call" of the custom
+	// competency "On-call Readiness".
+	name := map[string]bool{}
+	for _, t := range q.Terms {
+		if t.Weight >= NameWeight {
+			for _, w := range contentTokens(t.Text) {
+				if st := analysis.Stem(w); !analysis.IsGeneric(st) {
+					name[st] = true
+				}
+			}
+		}
+	}
 	for _, t := range q.Terms {
 		if t.Weight < AliasWeight {
 			continue
@@ -189,7 +208,7 @@ func distinctiveWords(q analysis.Query, termUse map[string]int) map[string]bool 
 			continue
 		}
 		st := analysis.Stem(content[0])
-		if t.Weight >= NameWeight*analysis.PhraseBoost || wordBoost(st) >= 2 || termUse[st] == 1 {
+		if t.Weight >= NameWeight*analysis.PhraseBoost || name[st] || wordBoost(st) >= 2 || termUse[st] == 1 {
 			out[st] = true
 		}
 	}
@@ -266,6 +285,13 @@ func onTopic(terms []string, strong map[string]bool) bool {
 		}
 	}
 	return false
+}
+
+// navigation reports whether an excerpt is a web page's navigation or
+// footer: links separated by "|" or "·" ("Privacy | Accessibility |
+// Help").
+func navigation(excerpt string) bool {
+	return strings.Count(excerpt, " | ")+strings.Count(excerpt, " · ") >= 2
 }
 
 // heading is 1 for an excerpt that reads as a heading (six words or fewer,

@@ -68,7 +68,7 @@ func sections(docs []Document) []section {
 				continue
 			}
 			for _, sp := range analysis.Sentences(trimmed) {
-				if words(trimmed[sp.Start:sp.End]) >= 5 {
+				if countWords(trimmed[sp.Start:sp.End]) >= 5 {
 					cur.sentences = append(cur.sentences, analysis.Span{Start: lead + sp.Start, End: lead + sp.End})
 				}
 			}
@@ -87,8 +87,8 @@ func docName(d Document) string {
 	return "document " + d.ID
 }
 
-// words counts the space-separated words of s without allocating.
-func words(s string) int {
+// countWords counts the space-separated words of s without allocating.
+func countWords(s string) int {
 	n, in := 0, false
 	for i := 0; i < len(s); i++ {
 		space := s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'
@@ -108,7 +108,7 @@ func isHeadingLine(s string) bool {
 	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "*") || strings.HasPrefix(s, "•") {
 		return false
 	}
-	n := words(s)
+	n := countWords(s)
 	return n >= 1 && n <= maxSectionHeadingWords
 }
 
@@ -263,6 +263,25 @@ var genericVerbStems = stemSet(
 	"come", "coming", "look", "looking", "keep", "keeping", "bring", "bringing", "stay", "staying",
 )
 
+// containerHeads end headings that group a document's content ("Kitchen
+// roles", "Store team", "Key contacts") rather than name a concept.
+var containerHeads = stemSet("role", "roles", "team", "teams", "people", "staff", "structure", "ladder",
+	"levels", "overview", "contents", "summary", "contacts", "responsibilities", "duties", "who", "list")
+
+// activityNoun reports whether a one-word concept names an activity or a
+// quality ("Drafting", "Invigilation", "Procurement", "Confidentiality")
+// rather than a thing ("Grill", "Papers", "Entries"): only those can be a
+// competency on their own.
+func activityNoun(word string) bool {
+	w := strings.ToLower(strings.TrimSpace(word))
+	for _, suffix := range []string{"ing", "ion", "ment", "ance", "ence", "ity", "ship", "acy", "ness", "ics", "ysis", "ery"} {
+		if strings.HasSuffix(w, suffix) && len(w) > len(suffix)+2 {
+			return true
+		}
+	}
+	return false
+}
+
 // roleHeads are the last words of job titles: a heading that ends with one
 // ("Retail Sales Associate", "Duty Manager") is a job title.
 var roleHeads = stemSet(
@@ -322,7 +341,7 @@ func notAConcept(cat *catalog.Catalog, concept string) string {
 	switch {
 	case allOf(timeStems, true):
 		return "a time phrase"
-	case allOf(furnitureStems, true):
+	case allOf(furnitureStems, true) || containerHeads[stems[len(stems)-1]]:
 		return "document furniture"
 	case roleHeads[stems[len(stems)-1]]:
 		return "a job title"
@@ -348,35 +367,50 @@ func notAConcept(cat *catalog.Catalog, concept string) string {
 	return ""
 }
 
-// mentions counts the sentences of a section that use one of stems'
-// content words (a word of the heading that is neither generic nor
-// furniture).
-func (s section) mentions(text string, stems []string) int {
-	var key []string
-	for _, st := range stems {
-		if !analysis.IsGeneric(st) && !furnitureStems[st] && !proseStems[st] && !genericVerbStems[st] {
-			key = append(key, st)
+// mentions counts how often the body of a section names its heading's
+// concept: each use of an item's head word (the last content word of
+// each item of "Trips, visits and fixtures", of "Shoplifting
+// prevention": "prevention"), and a sentence using at least half of the
+// concept's content words once, so that a shared qualifier ("Cloud" of
+// "Cloud EM and PM") does not count. Generic, furniture and everyday
+// words never count.
+func (s section) mentions(text, concept string) int {
+	keyOf := func(stems []string) []string {
+		var key []string
+		for _, st := range stems {
+			if !analysis.IsGeneric(st) && !furnitureStems[st] && !proseStems[st] && !genericVerbStems[st] {
+				key = append(key, st)
+			}
 		}
+		return key
 	}
+	key := keyOf(conceptStems(concept))
 	if len(key) == 0 {
 		return 0
 	}
-	// A sentence mentions the concept when it uses its last content word
-	// (the head: "prevention" of "shoplifting prevention") or at least half
-	// of its content words, so that a shared qualifier ("Cloud" of "Cloud
-	// EM and PM") does not count.
-	head := key[len(key)-1]
+	var heads []string
+	for _, item := range strings.FieldsFunc(strings.ReplaceAll(concept, " and ", ","), func(r rune) bool { return r == ',' || r == '&' || r == '/' }) {
+		if k := keyOf(conceptStems(item)); len(k) > 0 {
+			heads = append(heads, k[len(k)-1])
+		}
+	}
 	n := 0
 	for _, sp := range s.sentences {
 		var found []string
+		hits := 0
 		for _, tk := range analysis.Tokens(text[sp.Start:sp.End]) {
-			if st := analysis.Stem(tk.Text); slices.Contains(key, st) && !slices.Contains(found, st) {
+			st := analysis.Stem(tk.Text)
+			if slices.Contains(heads, st) {
+				hits++
+			}
+			if slices.Contains(key, st) && !slices.Contains(found, st) {
 				found = append(found, st)
 			}
 		}
-		if slices.Contains(found, head) || 2*len(found) >= len(key) && len(key) > 1 {
-			n++
+		if hits == 0 && len(key) > 1 && 2*len(found) >= len(key) {
+			hits = 1
 		}
+		n += hits
 	}
 	return n
 }
@@ -462,8 +496,9 @@ func sectionCompetencies(cat *catalog.Catalog, secs []section, ind competency.In
 	cv := newCoverage(cat.Competencies())
 	out := map[int]string{}
 	for i, s := range secs {
-		stems := conceptStems(headingConcept(s.heading))
-		if len(stems) == 0 {
+		concept := headingConcept(s.heading)
+		stems := conceptStems(concept)
+		if len(stems) == 0 || notAConcept(cat, concept) != "" {
 			continue
 		}
 		slug := cv.coverer(stems)

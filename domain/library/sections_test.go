@@ -207,6 +207,7 @@ func TestHeadingConcepts(t *testing.T) {
 		{"Why wound care matters", "wound care", ""},
 		{"Patient privacy and confidentiality", "Patient privacy and confidentiality", ""},
 		{"Project (Initiative)", "Project", ""},
+		{"The grill", "grill", ""},
 		{"Section 4: Cold chain procedure", "Cold chain", ""},
 		{"Store Manager", "Store Manager", "a job title"},
 		{"Retail Sales Associate", "Retail Sales Associate", "a job title"},
