@@ -505,6 +505,7 @@ func logFigures(t *testing.T, name string, fg figures) {
 		len(fg.wrongIndustry), fg.wrongIndustry, len(fg.unevidenced), fg.unevidenced,
 		ratio(fg.onTopic, fg.excerpts), fg.onTopic, fg.excerpts, ratio(fg.realProposals, fg.proposals), fg.realProposals, fg.proposals)
 }
+
 // TestQualitySet checks the quality set's shape (issue 16): at least 12
 // companies in at least 8 industries, each company labelled with the new
 // schema having 2 to 4 documents in at least two formats.
