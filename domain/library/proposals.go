@@ -380,24 +380,33 @@ func sectionProposals(cat *catalog.Catalog, secs []section, docs []Document, cv 
 		texts[d.ID] = d.Text
 	}
 	var out []sectionProposal
+	// The checks that depend on the heading alone are made once per
+	// concept: documents repeat their headings.
+	rejected := map[string]bool{}
 	for i, s := range secs {
+		if len(out) >= MaxProposals {
+			break
+		}
 		if named[i] != "" {
 			continue
 		}
 		concept := headingConcept(s.heading)
-		if concept == "" {
-			continue
-		}
-		stems := conceptStems(concept)
-		n := s.mentions(texts[s.doc], concept)
-		if n < SectionMinMentions || cv.coversConcept(stems) || cv.coversConcept(analysis.Terms(concept)) ||
-			notAConcept(cat, concept) != "" || (len(stems) == 1 && !activityNoun(concept) && n < SectionThingMentions) ||
-			sectionCovered(s, rel) || sectionAbout(cat, s, texts[s.doc], rel, termUse) {
+		if concept == "" || rejected[concept] {
 			continue
 		}
 		name := titleCase(capitalise(strings.ToLower(concept)))
 		slug := slugify(name, competency.MaxSlugLen)
 		if slug == "" || slices.ContainsFunc(out, func(o sectionProposal) bool { return o.slug == slug }) {
+			continue
+		}
+		stems := conceptStems(concept)
+		if cv.coversConcept(stems) || cv.coversConcept(analysis.Terms(concept)) || notAConcept(cat, concept) != "" {
+			rejected[concept] = true
+			continue
+		}
+		n := s.mentions(texts[s.doc], concept)
+		if n < SectionMinMentions || (len(stems) == 1 && !activityNoun(concept) && n < SectionThingMentions) ||
+			sectionCovered(s, rel) || sectionAbout(cat, s, texts[s.doc], rel, termUse) {
 			continue
 		}
 		out = append(out, sectionProposal{slug: slug, name: name, stems: stems, category: cv.category(stems), sec: s, text: texts[s.doc], mentions: n})

@@ -495,13 +495,18 @@ func (cv *coverage) coverer(stems []string) string {
 func sectionCompetencies(cat *catalog.Catalog, secs []section, ind competency.Industry, rel map[string]scored) map[int]string {
 	cv := newCoverage(cat.Competencies())
 	out := map[int]string{}
+	// The competency a heading names depends on the heading alone:
+	// documents repeat their headings.
+	names := map[string]string{}
 	for i, s := range secs {
 		concept := headingConcept(s.heading)
-		stems := conceptStems(concept)
-		if len(stems) == 0 || notAConcept(cat, concept) != "" {
-			continue
+		slug, seen := names[concept]
+		if !seen {
+			if stems := conceptStems(concept); len(stems) > 0 && notAConcept(cat, concept) == "" {
+				slug = cv.coverer(stems)
+			}
+			names[concept] = slug
 		}
-		slug := cv.coverer(stems)
 		if slug == "" {
 			continue
 		}
