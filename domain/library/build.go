@@ -172,7 +172,7 @@ func BuildWith(cat *catalog.Catalog, in Inputs) (Library, error) {
 			approved[o.Slug] = true
 		}
 	}
-	for _, c := range proposals(cat, ix, len(docs), cv, taken, approved, sectionProposals(cat, secs, docs, cv, rel, named, ix.termUse)) {
+	for _, c := range proposals(cat, ix, len(docs), cv, taken, approved, sectionProposals(cat, in.Industry, secs, docs, cv, rel, named, ix.termUse)) {
 		b.lib[c.Slug] = &c
 	}
 

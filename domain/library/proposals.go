@@ -374,7 +374,7 @@ type sectionProposal struct {
 // back to it in at least SectionMinMentions sentences, and no catalog
 // competency has two evidence sentences in the section. Ordered by
 // document and position; one proposal per concept.
-func sectionProposals(cat *catalog.Catalog, secs []section, docs []Document, cv *coverage, rel map[string]scored, named map[int]string, termUse map[string]int) []sectionProposal {
+func sectionProposals(cat *catalog.Catalog, ind competency.Industry, secs []section, docs []Document, cv *coverage, rel map[string]scored, named map[int]string, termUse map[string]int) []sectionProposal {
 	texts := make(map[string]string, len(docs))
 	for _, d := range docs {
 		texts[d.ID] = d.Text
@@ -406,7 +406,7 @@ func sectionProposals(cat *catalog.Catalog, secs []section, docs []Document, cv 
 		}
 		n := s.mentions(texts[s.doc], concept)
 		if n < SectionMinMentions || (len(stems) == 1 && !activityNoun(concept) && n < SectionThingMentions) ||
-			sectionCovered(s, rel) || sectionAbout(cat, s, texts[s.doc], rel, termUse) {
+			sectionCovered(cat, ind, s, rel) || sectionAbout(cat, s, texts[s.doc], rel, termUse) {
 			continue
 		}
 		out = append(out, sectionProposal{slug: slug, name: name, stems: stems, category: cv.category(stems), sec: s, text: texts[s.doc], mentions: n})
@@ -446,10 +446,16 @@ func sectionAbout(cat *catalog.Catalog, s section, text string, rel map[string]s
 	return false
 }
 
-// sectionCovered reports whether some catalog competency has at least two
-// evidence sentences in the section: the section is about it.
-func sectionCovered(s section, rel map[string]scored) bool {
-	for _, sc := range rel {
+// sectionCovered reports whether some catalog competency of the company's
+// industry (or of none) has at least two evidence sentences in the
+// section: the section is about it.
+func sectionCovered(cat *catalog.Catalog, ind competency.Industry, s section, rel map[string]scored) bool {
+	for slug, sc := range rel {
+		// Another industry's competency does not cover a concept here
+		// (a hotel's "deposit" is not a bank's safe deposit box).
+		if c, ok := cat.Competency(slug); !ok || foreign(c, ind) {
+			continue
+		}
 		if body, _ := s.evidenced(sc); body >= 2 {
 			return true
 		}
