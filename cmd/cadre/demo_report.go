@@ -49,12 +49,13 @@ type (
 		} `json:"inputs"`
 	}
 	demoCompetency struct {
-		Slug      string  `json:"slug"`
-		Name      string  `json:"name"`
-		Category  string  `json:"category"`
-		Origin    string  `json:"origin"`
-		Status    string  `json:"status"`
-		Relevance float64 `json:"relevance"`
+		Slug      string   `json:"slug"`
+		Name      string   `json:"name"`
+		Category  string   `json:"category"`
+		Origin    string   `json:"origin"`
+		Status    string   `json:"status"`
+		Relevance float64  `json:"relevance"`
+		Reasons   []string `json:"reasons"`
 		Evidence  []struct {
 			DocumentID string `json:"document_id"`
 			Excerpt    string `json:"excerpt"`
@@ -166,13 +167,23 @@ func printLibrary(out io.Writer, lib demoLibrary, titles map[string]string) {
 		}
 	}
 	var proposed []string
-	for _, c := range comps {
+	var born *demoCompetency // the first proposal drawn from the documents
+	for i, c := range comps {
 		if c.Status == "proposed" {
 			proposed = append(proposed, c.Name)
+			if born == nil && c.Origin == "document" && len(c.Evidence) > 0 {
+				born = &comps[i]
+			}
 		}
 	}
 	if len(proposed) > 0 {
 		fmt.Fprintf(out, "proposed for an admin to approve: %s\n", strings.Join(proposed[:min(len(proposed), 6)], ", "))
+	}
+	if born != nil {
+		fmt.Fprintf(out, "born from the documents: %s (%s)\n", born.Name, strings.Join(born.Reasons, "; "))
+		for _, e := range born.Evidence[:min(len(born.Evidence), 2)] {
+			fmt.Fprintf(out, "   “%s” — %s\n", clip(e.Excerpt, 150), titles[e.DocumentID])
+		}
 	}
 }
 

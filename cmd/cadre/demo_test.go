@@ -71,12 +71,14 @@ func TestDemo(t *testing.T) {
 	got := out.String()
 	for _, want := range []*regexp.Regexp{
 		regexp.MustCompile(`Cadre demo — Northwind Bank \(finance\), tenant [0-9a-f-]{36}`),
-		regexp.MustCompile(`4 values, 5 documents, 30 employees in 4 teams`),
+		regexp.MustCompile(`4 values, 6 documents, 30 employees in 4 teams`),
 		regexp.MustCompile(`30 assessments answered and scored`),
 		regexp.MustCompile(`analytics: 30 of 30 employees assessed, 30 plans with \d+ open items`),
 		regexp.MustCompile(`## Library v\d+: \d+ competencies`),
 		regexp.MustCompile(`by origin: catalog \d+ · document \d+ · value 4 · custom 0`),
 		regexp.MustCompile(`1\. .+ \(\w+, \w+, relevance \d\.\d\d\)\n   (“.+” — [\w-]+|from the company value “.+”)\n`),
+		regexp.MustCompile(`proposed for an admin to approve: .*Cheque Processing`),
+		regexp.MustCompile(`born from the documents: .+ \(the section “.+” of document “.+” is about it.*\)\n   “.+” — [\w-]+\n`),
 		regexp.MustCompile(`## DevOps Engineer framework \(finance; tailored to the company, library v\d+\)`),
 		regexp.MustCompile(`\| competency \| category \| group \| entry \| mid \| senior \|`),
 		regexp.MustCompile(`\| Cloud Infrastructure Management \| technical \| primary \| 2 \| 4 \| 5 \|`),
@@ -97,7 +99,7 @@ func TestDemo(t *testing.T) {
 			t.Errorf("output lacks %s", want)
 		}
 	}
-	if t.Failed() {
+	if t.Failed() || testing.Verbose() {
 		t.Logf("output:\n%s", got)
 	}
 

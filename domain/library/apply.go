@@ -26,6 +26,14 @@ func (b *builder) apply(cat *catalog.Catalog, o Override, ix *index) {
 			pc.Description = "Approved by an admin from an earlier proposal; the company's documents no longer mention " + quote(label) + "."
 			pc.Keywords = []string{strings.ToLower(label)}
 			c = &pc
+		} else if name := strings.TrimSpace(o.Name); name != "" && o.Status == StatusActive {
+			// A proposal approved earlier whose documents no longer raise
+			// it: the app keeps its name, description and descriptors in
+			// the override when an admin approves it.
+			pc := proposedCompetency(o.Slug, name, newCoverage(cat.Competencies()).category(conceptStems(name)))
+			pc.Description = "Approved by an admin from an earlier proposal; the company's documents no longer raise it."
+			pc.Keywords = []string{strings.ToLower(name)}
+			c = &pc
 		} else {
 			return
 		}
@@ -35,11 +43,11 @@ func (b *builder) apply(cat *catalog.Catalog, o Override, ix *index) {
 	if o.Custom {
 		why = append(why, "created by an admin")
 	}
-	if name := strings.TrimSpace(o.Name); name != "" && !o.Custom {
+	if name := strings.TrimSpace(o.Name); name != "" && name != c.Name && !o.Custom {
 		c.Name = name
 		why = append(why, "renamed by an admin")
 	}
-	if d := strings.TrimSpace(o.Description); d != "" && !o.Custom {
+	if d := strings.TrimSpace(o.Description); d != "" && d != c.Description && !o.Custom {
 		c.Description = d
 		why = append(why, "description edited by an admin")
 	}
@@ -61,7 +69,9 @@ func (b *builder) apply(cat *catalog.Catalog, o Override, ix *index) {
 	}
 	switch o.Status {
 	case StatusActive:
-		if c.Status != StatusActive {
+		if c.Status == StatusProposed && c.Origin == OriginDocument {
+			why = append(why, "proposal approved by an admin")
+		} else if c.Status != StatusActive {
 			why = append(why, "approved by an admin")
 		}
 		c.Status = StatusActive

@@ -20,6 +20,18 @@ const (
 	// judgement at a bank): words shared across fields ("escalate") must
 	// not pull another field's competencies in.
 	OtherIndustryThreshold = 0.6
+	// ForeignIndustryThreshold is the least relevance of a competency
+	// tagged only for industries other than the company's (Infection
+	// Prevention and Control at a machining plant), and ForeignOwnTerms
+	// the least number of distinct terms of its own (used by no other
+	// catalog competency: "hand hygiene", "Kubernetes") its evidence must
+	// match: such a competency's shared words mean something else here
+	// ("PPE" is the plant's safety gear, not infection control), so only
+	// documents that name its own concept bring it in. 0.85 is above what
+	// a competency reaches from shared keywords in a handful of sentences,
+	// and below what one sentence naming it reaches.
+	ForeignIndustryThreshold = 0.85
+	ForeignOwnTerms          = 2
 )
 
 // Build builds the library of inputs against the embedded catalog
@@ -60,8 +72,9 @@ func BuildWith(cat *catalog.Catalog, in Inputs) (Library, error) {
 	docs := slices.Clone(in.Documents)
 	slices.SortFunc(docs, func(a, b Document) int { return strings.Compare(a.ID, b.ID) })
 	ix := newIndex(docs)
-
 	catalogComps := cat.Competencies()
+	ix.termUse = catalogTermUse(catalogComps)
+
 	rel := make(map[string]scored, len(catalogComps))
 	if !ix.empty() {
 		for _, c := range catalogComps {
@@ -69,7 +82,7 @@ func BuildWith(cat *catalog.Catalog, in Inputs) (Library, error) {
 		}
 	}
 
-	b := &builder{lib: map[string]*Competency{}, rel: rel}
+	b := &builder{lib: map[string]*Competency{}, rel: rel, leftOut: map[string]string{}}
 	roles := selectRoles(cat, in, docs, rel)
 	var rfs []competency.RoleFramework
 	for _, r := range roles {
@@ -79,18 +92,54 @@ func BuildWith(cat *catalog.Catalog, in Inputs) (Library, error) {
 		}
 		rfs = append(rfs, rf)
 		for _, e := range rf.Entries {
+			// A role the documents suggest (not one the employees hold)
+			// brings in only what the documents evidence: relevance 0
+			// with no evidence is never active.
+			if !r.held && len(rel[e.Competency.Slug].evidence) == 0 {
+				b.leaveOut(e.Competency.Slug, "in the "+rf.Role.Title+" framework, a role the documents suggest, but no document sentence evidences it")
+				continue
+			}
 			b.addCatalog(e.Competency, e.Group.String()+" competency of the "+rf.Role.Title+" framework")
 		}
 	}
 	ofIndustry := industryCompetencies(cat, in.Industry)
 	for _, c := range catalogComps {
 		s := rel[c.Slug]
-		threshold := RelevanceThreshold
-		if ofIndustry != nil && !ofIndustry[c.Slug] {
+		threshold, why := RelevanceThreshold, ""
+		switch {
+		case foreign(c, in.Industry):
+			threshold = ForeignIndustryThreshold
+			why = "a competency of " + joinIndustries(c.Industries) + " needs relevance " + formatFloat(threshold) +
+				" and " + plural(ForeignOwnTerms, "term") + " of its own in the documents"
+			if own := ownMatches(s, ix.termUse); s.relevance >= threshold && own < ForeignOwnTerms {
+				b.leaveOut(c.Slug, "relevance "+formatFloat(s.relevance)+" with "+plural(own, "term")+" of its own: "+why)
+				continue
+			}
+		case ofIndustry != nil && !ofIndustry[c.Slug]:
 			threshold = OtherIndustryThreshold
+			why = "no catalog role of " + string(in.Industry) + " requires it, so it needs relevance " + formatFloat(threshold)
+		default:
+			why = "below the threshold " + formatFloat(threshold)
 		}
 		if s.relevance >= threshold {
 			b.addCatalog(c, "relevance "+formatFloat(s.relevance)+" in "+plural(s.docs, "document"))
+		} else if s.relevance > 0 {
+			b.leaveOut(c.Slug, "relevance "+formatFloat(s.relevance)+" in "+plural(s.docs, "document")+": "+why)
+		} else if len(s.evidence) > 0 {
+			b.leaveOut(c.Slug, "only bare labels match it (a heading or a link of one or two words), no sentence")
+		}
+	}
+	// A concept a document gives a section of its own is demanded: the
+	// catalog competency its heading names joins (see
+	// sectionCompetencies), or it is proposed (see sectionProposals).
+	secs := sections(docs)
+	named := sectionCompetencies(cat, secs, in.Industry, rel)
+	for i := range secs {
+		if slug := named[i]; slug != "" {
+			if _, in := b.lib[slug]; !in {
+				c, _ := cat.Competency(slug)
+				b.addCatalog(c, "the section "+quote(secs[i].heading)+" of "+secs[i].docName+" is about it")
+			}
 		}
 	}
 	var valueSlugs []string
@@ -123,7 +172,7 @@ func BuildWith(cat *catalog.Catalog, in Inputs) (Library, error) {
 			approved[o.Slug] = true
 		}
 	}
-	for _, c := range proposals(ix, len(docs), cv, taken, approved) {
+	for _, c := range proposals(cat, ix, len(docs), cv, taken, approved, sectionProposals(cat, in.Industry, secs, docs, cv, rel, named, ix.termUse)) {
 		b.lib[c.Slug] = &c
 	}
 
@@ -141,6 +190,7 @@ func BuildWith(cat *catalog.Catalog, in Inputs) (Library, error) {
 	for _, slug := range sortedKeys(b.lib) {
 		lib.Competencies = append(lib.Competencies, *b.lib[slug])
 	}
+	lib.Considered = b.considered(cat)
 	for i, rf := range rfs {
 		lib.Frameworks = append(lib.Frameworks, tailor(rf, roles[i].reason, b.lib, valueSlugs, rel))
 	}
@@ -151,6 +201,50 @@ func BuildWith(cat *catalog.Catalog, in Inputs) (Library, error) {
 type builder struct {
 	lib map[string]*Competency
 	rel map[string]scored
+	// leftOut holds why a catalog competency was left out, by slug.
+	leftOut map[string]string
+}
+
+// leaveOut records why a catalog competency was left out (the first
+// reason wins).
+func (b *builder) leaveOut(slug, reason string) {
+	if _, ok := b.leftOut[slug]; !ok {
+		b.leftOut[slug] = reason
+	}
+}
+
+// considered lists the catalog competencies left out with their reasons,
+// in slug order: those the library does not hold in the end.
+func (b *builder) considered(cat *catalog.Catalog) []Considered {
+	var out []Considered
+	for _, slug := range sortedKeys(b.leftOut) {
+		if _, in := b.lib[slug]; in {
+			continue
+		}
+		c, ok := cat.Competency(slug)
+		if !ok {
+			continue
+		}
+		s := b.rel[slug]
+		out = append(out, Considered{Slug: slug, Name: c.Name, Category: c.Category, Relevance: s.relevance,
+			Reason: b.leftOut[slug], Evidence: firstEvidence(s.evidence, 1)})
+	}
+	return out
+}
+
+// foreign reports whether c is tagged only for industries other than ind
+// (a company without an industry has no foreign competencies).
+func foreign(c competency.Competency, ind competency.Industry) bool {
+	return ind != "" && len(c.Industries) > 0 && !slices.Contains(c.Industries, ind)
+}
+
+// joinIndustries names industries: "healthcare" or "retail and hospitality".
+func joinIndustries(inds []competency.Industry) string {
+	ws := make([]string, len(inds))
+	for i, ind := range inds {
+		ws[i] = string(ind)
+	}
+	return joinList(ws)
 }
 
 // addCatalog adds a catalog competency (or only the reason, when it is

@@ -61,8 +61,11 @@ func pdf(t testing.TB, lines []string) []byte {
 	doc := fpdf.New("P", "mm", "A4", "")
 	doc.SetFont("Helvetica", "", 11)
 	doc.AddPage()
+	// The core fonts are Windows-1252: translate, so that quotes and
+	// dashes survive the round trip.
+	tr := doc.UnicodeTranslatorFromDescriptor("")
 	for _, l := range lines {
-		doc.Cell(0, 8, l)
+		doc.Cell(0, 8, tr(l))
 		doc.Ln(12)
 	}
 	var buf bytes.Buffer

@@ -25,6 +25,12 @@ func fixtureInputs(t *testing.T, name string) library.Inputs {
 func TestOverrides(t *testing.T) {
 	t.Parallel()
 	full := fixtureInputs(t, "northgate")
+	// A section no catalog competency covers, so there is a proposal to
+	// approve (the catalog now covers shoplifting prevention).
+	full.Documents = append(slices.Clone(full.Documents), library.Document{ID: "northgate/loss-prevention-lockers.md", Title: "Lockers",
+		Text: "Customer lockers\n\nCustomer lockers by the entrance must be checked for left items at closing every night.\n" +
+			"Never open customer lockers without a second colleague, and record what was inside in the lockers log.\n" +
+			"Keys to the customer lockers are kept in the cash office and signed out on the lockers sheet.\n"})
 	// The second set of documents drops the loss prevention guide: the
 	// proposal's phrase no longer recurs, the evidence changes.
 	fewer := full
@@ -32,15 +38,17 @@ func TestOverrides(t *testing.T) {
 		return strings.Contains(d.ID, "loss-prevention")
 	})
 	base := mustBuild(t, full)
-	if c, ok := base.Competency("prevent-shoplifting"); !ok || c.Status != library.StatusProposed {
-		t.Fatalf("prevent-shoplifting %+v, want a proposal to approve", c)
+	if c, ok := base.Competency("customer-lockers"); !ok || c.Status != library.StatusProposed {
+		t.Fatalf("customer-lockers %+v, want a proposal to approve", c)
 	}
-	if _, ok := mustBuild(t, fewer).Competency("prevent-shoplifting"); ok {
-		t.Fatalf("prevent-shoplifting proposed without the loss prevention guide; the test needs it gone")
+	if _, ok := mustBuild(t, fewer).Competency("customer-lockers"); ok {
+		t.Fatalf("customer-lockers proposed without the loss prevention guide; the test needs it gone")
 	}
 	edited := [5]string{1: "Keeps the till balanced and explains every discrepancy over five pounds."}
 	overrides := []library.Override{
-		{Slug: "prevent-shoplifting", Status: library.StatusActive},
+		// Approving keeps the proposal's name in the override (the app
+		// does so), so it survives documents that no longer raise it.
+		{Slug: "customer-lockers", Status: library.StatusActive, Name: "Customer Lockers"},
 		{Slug: "visual-merchandising", Status: library.StatusRetired},
 		{Slug: "cash-handling", Name: "Till and Cash Handling", Description: "Runs the till accurately and safely.", Descriptors: edited},
 		{Slug: "machine-learning", Pinned: true},
@@ -56,7 +64,8 @@ func TestOverrides(t *testing.T) {
 		label := map[bool]string{true: "all documents", false: "fewer documents"}[len(in.Documents) == len(full.Documents)]
 
 		// Approve: the proposal is active, even where its phrase no longer recurs.
-		if c, ok := lib.Competency("prevent-shoplifting"); !ok || c.Status != library.StatusActive || c.Origin != library.OriginDocument {
+		if c, ok := lib.Competency("customer-lockers"); !ok || c.Status != library.StatusActive || c.Origin != library.OriginDocument ||
+			c.Name != "Customer Lockers" || !slices.Contains(c.Reasons, "proposal approved by an admin") {
 			t.Errorf("%s: approved proposal = %+v, %v; want active document competency", label, c.Status, ok)
 		}
 		// Retire: listed as retired, out of every framework.
@@ -165,5 +174,12 @@ func TestApprovedProposalSurvivesWithoutMentions(t *testing.T) {
 	}
 	if err := c.Definition().Validate(); err != nil {
 		t.Errorf("approved proposal invalid: %v", err)
+	}
+	// A proposal named in the company's words (a section heading) is kept
+	// by the name its approval stored.
+	in.Overrides = []library.Override{{Slug: "cold-chain", Status: library.StatusActive, Name: "Cold Chain"}}
+	lib = mustBuild(t, in)
+	if c, ok := lib.Competency("cold-chain"); !ok || c.Status != library.StatusActive || c.Name != "Cold Chain" || c.Origin != library.OriginDocument {
+		t.Fatalf("approved section proposal = %+v, %v; want it kept, active, named as approved", c, ok)
 	}
 }

@@ -2,6 +2,8 @@ package library
 
 import (
 	"slices"
+
+	"github.com/cadrehq/cadre/domain/catalog"
 	"strings"
 	"sync"
 	"unicode"
@@ -122,12 +124,21 @@ func proposalVocabulary() *analysis.Vocabulary { return analysis.ESCO() }
 // ProposalMinSentences sentences and ProposalMinDocuments documents, not
 // ordinary prose (see prose). approved lists slugs an admin approved,
 // which need only one sentence to be found again.
-func proposals(ix *index, ndocs int, cv *coverage, taken map[string]bool, approved map[string]bool) []Competency {
+func proposals(cat *catalog.Catalog, ix *index, ndocs int, cv *coverage, taken map[string]bool, approved map[string]bool, secs []sectionProposal) []Competency {
 	if ix.empty() {
 		return nil
 	}
 	minDocs := min(ProposalMinDocuments, max(ndocs, 1))
 	var out []Competency
+	var proposed [][]string // the stems of the section proposals
+	for _, sp := range secs {
+		if taken[sp.slug] || len(out) >= MaxProposals {
+			continue
+		}
+		taken[sp.slug] = true
+		proposed = append(proposed, sp.stems)
+		out = append(out, sp.competency(ix))
+	}
 	for _, kp := range ix.corpus.KeyPhrases(proposalVocabulary(), 1) {
 		slug := slugify(kp.Phrase, competency.MaxSlugLen)
 		if slug == "" || taken[slug] {
@@ -137,11 +148,21 @@ func proposals(ix *index, ndocs int, cv *coverage, taken map[string]bool, approv
 			continue
 		}
 		stems := analysis.Terms(kp.Phrase)
-		if prose(stems) || cv.covers(stems) || !faithful(stems, kp) || surfaceCovered(kp, cv) {
+		if prose(stems) || notAConcept(cat, kp.Phrase) != "" || cv.covers(stems) || !faithful(stems, kp) || surfaceCovered(kp, cv) || overlaps(stems, proposed) {
 			continue
 		}
+		// Named in the company's words: the documents' most frequent
+		// wording of the phrase ("shoplifting prevention" for the
+		// vocabulary's "prevent shoplifting").
+		name := companyWords(kp)
+		if own := slugify(name, competency.MaxSlugLen); own != slug {
+			if own == "" || taken[own] {
+				continue
+			}
+			slug = own
+		}
 		taken[slug] = true
-		out = append(out, proposal(slug, kp, cv.category(stems), ix))
+		out = append(out, proposal(slug, name, kp, cv.category(stems), ix))
 	}
 	return out
 }
@@ -221,8 +242,7 @@ var proseStems = func() map[string]bool {
 }()
 
 // proposal builds the proposed competency of a key phrase.
-func proposal(slug string, kp analysis.KeyPhrase, cat competency.Category, ix *index) Competency {
-	name := titleCase(kp.Phrase)
+func proposal(slug, name string, kp analysis.KeyPhrase, cat competency.Category, ix *index) Competency {
 	q := analysis.Query{Terms: []analysis.QueryTerm{{Text: kp.Phrase, Weight: NameWeight}}}
 	for _, e := range kp.Evidence {
 		for _, t := range e.Terms {
@@ -246,6 +266,13 @@ func proposal(slug string, kp analysis.KeyPhrase, cat competency.Category, ix *i
 		}
 	}
 	c.Keywords = kws
+	var expect []string
+	for _, e := range res.evidence {
+		if expectation(e.Excerpt) {
+			expect = append(expect, e.Excerpt)
+		}
+	}
+	c.Levels = draftLevels(inSentence(name), expect, descriptorsOf(c.Levels))
 	c.Reasons = []string{"recurs in " + plural(kp.Count, "sentence") + " of " + plural(kp.Docs, "document") + " as the skill " + quote(kp.Phrase)}
 	return c
 }
@@ -314,3 +341,217 @@ var proposalLabels = sync.OnceValue(func() map[string]string {
 	}
 	return m
 })
+
+// overlaps reports whether a phrase shares a content word with one of the
+// section proposals ("carry out wound care" with "Wound Care"): the
+// section's proposal, in the company's words, already stands for it.
+func overlaps(stems []string, proposed [][]string) bool {
+	for _, p := range proposed {
+		for _, s := range stems {
+			if slices.Contains(p, s) && !analysis.IsGeneric(s) && !proseStems[s] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sectionProposal is a concept a document gives a section of its own and
+// no competency covers.
+type sectionProposal struct {
+	slug, name string
+	stems      []string
+	category   competency.Category
+	sec        section
+	text       string // the document's text
+	mentions   int
+}
+
+// sectionProposals returns the proposals of the sections no competency
+// covers: the heading names a concept (not a job title, a time phrase,
+// document furniture or a generic verb; see notAConcept) that no catalog
+// or library competency's name, alias or keyword covers, the body comes
+// back to it in at least SectionMinMentions sentences, and no catalog
+// competency has two evidence sentences in the section. Ordered by
+// document and position; one proposal per concept.
+func sectionProposals(cat *catalog.Catalog, ind competency.Industry, secs []section, docs []Document, cv *coverage, rel map[string]scored, named map[int]string, termUse map[string]int) []sectionProposal {
+	texts := make(map[string]string, len(docs))
+	for _, d := range docs {
+		texts[d.ID] = d.Text
+	}
+	var out []sectionProposal
+	// The checks that depend on the heading alone are made once per
+	// concept: documents repeat their headings.
+	rejected := map[string]bool{}
+	for i, s := range secs {
+		if len(out) >= MaxProposals {
+			break
+		}
+		if named[i] != "" {
+			continue
+		}
+		concept := headingConcept(s.heading)
+		if concept == "" || rejected[concept] {
+			continue
+		}
+		name := titleCase(capitalise(strings.ToLower(concept)))
+		slug := slugify(name, competency.MaxSlugLen)
+		if slug == "" || slices.ContainsFunc(out, func(o sectionProposal) bool { return o.slug == slug }) {
+			continue
+		}
+		stems := conceptStems(concept)
+		if cv.coversConcept(stems) || cv.coversConcept(analysis.Terms(concept)) || notAConcept(cat, concept) != "" {
+			rejected[concept] = true
+			continue
+		}
+		n := s.mentions(texts[s.doc], concept)
+		if n < SectionMinMentions || (len(stems) == 1 && !activityNoun(concept) && n < SectionThingMentions) ||
+			sectionCovered(cat, ind, s, rel) || sectionAbout(cat, s, texts[s.doc], rel, termUse) {
+			continue
+		}
+		out = append(out, sectionProposal{slug: slug, name: name, stems: stems, category: cv.category(stems), sec: s, text: texts[s.doc], mentions: n})
+	}
+	return out
+}
+
+// SectionAboutRelevance is the least relevance a catalog competency needs
+// on a section's body alone for the section to be about it (and its
+// heading's concept covered), and SectionThingMentions the least number
+// of times a section must name a one-word concept that is a thing, not an
+// activity ("The grill"), for it to be proposed.
+const (
+	SectionAboutRelevance = 0.5
+	SectionThingMentions  = 5
+)
+
+// sectionAbout reports whether some catalog competency that the documents
+// match at all reaches SectionAboutRelevance on the section's body alone
+// ("Security of examination papers" is about exam administration).
+func sectionAbout(cat *catalog.Catalog, s section, text string, rel map[string]scored, termUse map[string]int) bool {
+	var body strings.Builder
+	for _, sp := range s.sentences {
+		body.WriteString(text[sp.Start:sp.End])
+		body.WriteString("\n")
+	}
+	ix := newIndex([]Document{{ID: s.doc, Text: body.String()}})
+	ix.termUse = termUse
+	for _, c := range cat.Competencies() {
+		if rel[c.Slug].relevance == 0 {
+			continue
+		}
+		if ix.score(competencyQuery(c)).relevance >= SectionAboutRelevance {
+			return true
+		}
+	}
+	return false
+}
+
+// sectionCovered reports whether some catalog competency of the company's
+// industry (or of none) has at least two evidence sentences in the
+// section: the section is about it.
+func sectionCovered(cat *catalog.Catalog, ind competency.Industry, s section, rel map[string]scored) bool {
+	for slug, sc := range rel {
+		// Another industry's competency does not cover a concept here
+		// (a hotel's "deposit" is not a bank's safe deposit box).
+		if c, ok := cat.Competency(slug); !ok || foreign(c, ind) {
+			continue
+		}
+		if body, _ := s.evidenced(sc); body >= 2 {
+			return true
+		}
+	}
+	return false
+}
+
+// competency builds the proposed competency of a section: named in the
+// heading's words, with level descriptors drafted from the section's
+// sentences that state expectations, the section's sentences as evidence
+// and the reason.
+func (sp sectionProposal) competency(ix *index) Competency {
+	c := proposedCompetency(sp.slug, sp.name, sp.category)
+	n := inSentence(sp.name)
+	where := quote(sp.sec.heading) + " of " + sp.sec.docName
+	c.Description = "Proposed from the company's documents: the section " + where + " is about " + n +
+		" and no competency of the catalog or the library covers it."
+	var expect []string
+	for _, span := range sp.sec.sentences {
+		sent := sp.text[span.Start:span.End]
+		terms := conceptTerms(sent, sp.stems)
+		if len(terms) > 0 && len(c.Evidence) < MaxEvidence {
+			c.Evidence = append(c.Evidence, Evidence{DocumentID: sp.sec.doc, Excerpt: sent, Start: span.Start, End: span.End, Terms: terms})
+		}
+		if expectation(sent) {
+			expect = append(expect, sent)
+		}
+	}
+	c.Levels = draftLevels(n, expect, descriptorsOf(c.Levels))
+	q := analysis.Query{Terms: []analysis.QueryTerm{{Text: sp.name, Weight: NameWeight}}}
+	c.Relevance = ix.score(q).relevance
+	c.Keywords = []string{strings.ToLower(sp.name)}
+	c.Reasons = []string{"the section " + where + " is about it (its body names it " + plural(sp.mentions, "time") + ")"}
+	return c
+}
+
+// draftLevels drafts five level descriptors of a proposal from the
+// documents' expectation sentences, in document order: each level quotes
+// one sentence under the level's own framing; levels without a sentence
+// keep the fallback.
+func draftLevels(name string, expect []string, fallback [5]string) []LevelDescriptor {
+	frames := [5]string{
+		"Knows what the company expects of " + name + ": ",
+		"Does what the documents ask with some guidance: ",
+		"Does it independently and reliably: ",
+		"Makes sure the team does it and helps others learn it: ",
+		"Sets and improves the company's practice of " + name + ", including: ",
+	}
+	ds := fallback
+	for i := 0; i < 5 && i < len(expect); i++ {
+		ds[i] = frames[i] + quote(strings.TrimRight(clip(expect[i], 200), "."))
+	}
+	return levelDescriptors(ds)
+}
+
+// conceptTerms returns the words of a sentence that are concept words of
+// a proposal (neither generic nor furniture), as they appear.
+func conceptTerms(sentence string, stems []string) []string {
+	var out []string
+	for _, tk := range analysis.Tokens(sentence) {
+		st := analysis.Stem(tk.Text)
+		if slices.Contains(stems, st) && !analysis.IsGeneric(st) && !furnitureStems[st] && !proseStems[st] && !genericVerbStems[st] {
+			if w := sentence[tk.Start:tk.End]; !slices.Contains(out, w) {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
+// companyWords names a recurring phrase as the documents word it most
+// often (the first such wording on a tie), in title case; the
+// vocabulary's label when no wording has two words or more.
+func companyWords(kp analysis.KeyPhrase) string {
+	count := map[string]int{}
+	var order []string
+	for _, e := range kp.Evidence {
+		for _, t := range e.Terms {
+			t = strings.ToLower(strings.Join(strings.Fields(t), " "))
+			if len(strings.Fields(t)) < 2 {
+				continue
+			}
+			if count[t] == 0 {
+				order = append(order, t)
+			}
+			count[t]++
+		}
+	}
+	best := ""
+	for _, t := range order {
+		if best == "" || count[t] > count[best] {
+			best = t
+		}
+	}
+	if best == "" {
+		best = kp.Phrase
+	}
+	return titleCase(best)
+}

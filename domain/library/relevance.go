@@ -90,6 +90,9 @@ func splitBrackets(s string) (outer, inner string) {
 type index struct {
 	corpus *analysis.Corpus
 	docs   int
+	// termUse counts, per recogniser, the catalog competencies that use
+	// it (see catalogTermUse); nil means none known.
+	termUse map[string]int
 }
 
 // newIndex indexes docs.
@@ -139,10 +142,11 @@ func (ix *index) score(q analysis.Query) scored {
 	q.MaxEvidencePerDoc = max(2, (evidenceCandidates+ix.docs-1)/max(ix.docs, 1))
 	res := ix.corpus.Score(q)
 	words := oneWordRecognisers(q)
+	strong := distinctiveWords(q, ix.termUse)
 	kept := res.Evidence[:0:0]
 	for _, e := range res.Evidence {
 		f := faithfulness(e.Terms, words)
-		if f == 0 || res.Reference <= 0 || e.Score*f < MinEvidenceRatio*res.Reference {
+		if f == 0 || res.Reference <= 0 || e.Score*f < MinEvidenceRatio*res.Reference || !onTopic(e.Terms, strong) || navigation(e.Excerpt) {
 			continue
 		}
 		e.Score *= f
@@ -154,6 +158,12 @@ func (ix *index) score(q analysis.Query) scored {
 	}
 	res.Evidence = kept
 	out := scored{relevance: relevance(res)}
+	// A bare label ("Accessibility" in a page's footer) says a word, not
+	// what the company expects: evidence of labels of one or two words
+	// only gives no relevance.
+	if !slices.ContainsFunc(kept, func(e analysis.Evidence) bool { return countWords(e.Excerpt) > 2 }) {
+		out.relevance = 0
+	}
 	// Cite sentences before bare headings ("Visual merchandising"): both
 	// count for relevance, but a heading explains little.
 	slices.SortStableFunc(kept, func(a, b analysis.Evidence) int { return cmp.Compare(heading(a.Excerpt), heading(b.Excerpt)) })
@@ -166,6 +176,122 @@ func (ix *index) score(q analysis.Query) scored {
 		}
 	}
 	return out
+}
+
+// distinctiveWords returns the stems of q's one-word recognisers that say
+// what the competency is about on their own: the name (or its bracketed
+// part), and aliases or keywords that are used by at most 20 ESCO skills
+// (see wordBoost) or by no other catalog competency ("presentation").
+// Words common to both ("display", "risk", "escalation") are left out:
+// they are everywhere in a company's documents and mean many things.
+func distinctiveWords(q analysis.Query, termUse map[string]int) map[string]bool {
+	out := map[string]bool{}
+	// The words of the name (its terms of NameWeight) are distinctive when
+	// they are also one-word recognisers: "on-call" of the custom
+	// competency "On-call Readiness".
+	name := map[string]bool{}
+	for _, t := range q.Terms {
+		if t.Weight >= NameWeight {
+			for _, w := range contentTokens(t.Text) {
+				if st := analysis.Stem(w); !analysis.IsGeneric(st) {
+					name[st] = true
+				}
+			}
+		}
+	}
+	for _, t := range q.Terms {
+		if t.Weight < AliasWeight {
+			continue
+		}
+		content := contentTokens(t.Text)
+		if len(content) != 1 {
+			continue
+		}
+		st := analysis.Stem(content[0])
+		if t.Weight >= NameWeight*analysis.PhraseBoost || name[st] || wordBoost(st) >= 2 || termUse[st] == 1 {
+			out[st] = true
+		}
+	}
+	return out
+}
+
+// catalogTermUse counts, per recogniser (its stems joined by spaces), the
+// competencies of cs having it as name, alias or keyword.
+func catalogTermUse(cs []competency.Competency) map[string]int {
+	out := map[string]int{}
+	for _, c := range cs {
+		name, inner := splitBrackets(c.Name)
+		seen := map[string]bool{}
+		for _, f := range append(append([]string{name, inner}, c.Aliases...), c.Keywords...) {
+			if key := termKey(f); key != "" && !seen[key] {
+				seen[key] = true
+				out[key]++
+			}
+		}
+	}
+	return out
+}
+
+// termKey is the stems of a term joined by spaces.
+func termKey(term string) string { return strings.Join(analysis.Terms(term), " ") }
+
+// ownMatches counts the distinct terms of s's evidence that no other
+// catalog competency uses (termUse 1): the matches that can only mean
+// this competency ("Kubernetes", "hand hygiene"), not those it shares
+// ("PPE", shared by infection control and workplace safety).
+func ownMatches(s scored, termUse map[string]int) int {
+	seen := map[string]bool{}
+	for _, e := range s.evidence {
+		for _, t := range e.Terms {
+			if key := termKey(t); key != "" && termUse[key] == 1 {
+				seen[key] = true
+			}
+		}
+	}
+	return len(seen)
+}
+
+// contentTokens returns the words of text that are not stop words.
+func contentTokens(text string) []string {
+	var out []string
+	for _, tk := range analysis.Tokens(text) {
+		if !analysis.IsStopWord(tk.Text) {
+			out = append(out, tk.Text)
+		}
+	}
+	return out
+}
+
+// onTopic reports whether an evidence sentence expresses the competency's
+// concept rather than sharing its words: it matched one of the
+// competency's phrases whole (two content words or more, not all generic:
+// "stock count", "objection handling") or one of its distinctive words
+// (see distinctiveWords). A sentence matched only through common keywords
+// or words of the level descriptors ("Record chiller and freezer
+// temperatures" for Consultative Selling) is not evidence.
+func onTopic(terms []string, strong map[string]bool) bool {
+	for _, t := range terms {
+		content := contentTokens(t)
+		if len(content) == 1 {
+			if strong[analysis.Stem(content[0])] {
+				return true
+			}
+			continue
+		}
+		for _, w := range content {
+			if !analysis.IsGeneric(analysis.Stem(w)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// navigation reports whether an excerpt is a web page's navigation or
+// footer: links separated by "|" or "·" ("Privacy | Accessibility |
+// Help").
+func navigation(excerpt string) bool {
+	return strings.Count(excerpt, " | ")+strings.Count(excerpt, " · ") >= 2
 }
 
 // heading is 1 for an excerpt that reads as a heading (six words or fewer,

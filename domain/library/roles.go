@@ -31,6 +31,9 @@ const (
 type roleChoice struct {
 	slug   string
 	reason string
+	// held: the company's employees hold the role (Inputs.Roles), as
+	// opposed to a role the documents suggest.
+	held bool
 }
 
 // selectRoles returns the roles the library has frameworks for, in slug
@@ -47,7 +50,7 @@ func selectRoles(cat *catalog.Catalog, in Inputs, docs []Document, rel map[strin
 	var out []roleChoice
 	for _, r := range in.Roles {
 		if _, ok := cat.Role(r); ok && !slices.ContainsFunc(out, func(c roleChoice) bool { return c.slug == r }) {
-			out = append(out, roleChoice{slug: r, reason: "held by the company's employees"})
+			out = append(out, roleChoice{slug: r, reason: "held by the company's employees", held: true})
 		}
 	}
 	if len(in.Roles) > 0 {

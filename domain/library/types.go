@@ -156,6 +156,24 @@ type Library struct {
 	Industry       string       `json:"industry"`
 	Competencies   []Competency `json:"competencies"`
 	Frameworks     []Framework  `json:"frameworks"`
+	// Considered are the catalog competencies the documents or a role
+	// framework suggested and the build left out, each with its reason,
+	// in slug order. Catalog competencies no document sentence matched
+	// are not listed.
+	Considered []Considered `json:"considered,omitempty"`
+}
+
+// Considered is a catalog competency left out of a library and why.
+type Considered struct {
+	Slug      string              `json:"slug"`
+	Name      string              `json:"name"`
+	Category  competency.Category `json:"category"`
+	Relevance float64             `json:"relevance"`
+	// Reason says why it was left out ("relevance 0.21 in 1 document,
+	// below the threshold 0.35").
+	Reason string `json:"reason"`
+	// Evidence is the best sentence that matched it, if any.
+	Evidence []Evidence `json:"evidence,omitempty"`
 }
 
 // Change is one competency that differs between two libraries, with the

@@ -113,6 +113,7 @@ func (s *Server) registerLibrary() {
 		Tags:        tags,
 	}, s.getLibrary)
 	s.registerLibraryVersions(tags)
+	s.registerLibraryConsidered(tags)
 	s.registerLibraryCuration(tags)
 	s.registerFrameworks()
 }

@@ -257,7 +257,11 @@ const (
 		"Fraud detection models flag unusual card payments. Our fraud detection pipeline scores every transfer. Analysts tune fraud detection rules weekly."
 	securityPolicy = "Security best practices matter: we patch vulnerabilities within a week, rotate secrets and review access. " +
 		"Threat modelling is part of every design review. Incident response drills run every quarter. " +
-		"Fraud detection alerts go to the security operations centre. Fraud detection thresholds are reviewed by risk. Fraud detection is everyone's job."
+		"Fraud detection alerts go to the security operations centre. Fraud detection thresholds are reviewed by risk. Fraud detection is everyone's job.\n\n" +
+		// A section no catalog competency covers: the library proposes it.
+		"Safe deposit boxes\n\nEvery safe deposit box is opened only in the viewing room.\n" +
+		"Two colleagues must always be present when a safe deposit box is opened.\n" +
+		"A safe deposit box that nobody visits for five years is reported to the branch manager.\n"
 )
 
 // TestLibraryCurationSurvivesRebuilds: an admin approves a proposal,
@@ -275,9 +279,9 @@ func TestLibraryCurationSurvivesRebuilds(t *testing.T) {
 		expect(t, e.upload(admin, "Security policy", securityPolicy), 202, "upload policy")
 		lib := e.libWait(tenant, admin)
 
-		fraud, ok := lib.competency("fraud-detection")
+		fraud, ok := lib.competency("safe-deposit-boxes")
 		if !ok || fraud.Status != "proposed" || fraud.Origin != "document" || len(fraud.Evidence) == 0 {
-			t.Fatalf("fraud-detection: got %+v (found %v), want a proposal with evidence", fraud, ok)
+			t.Fatalf("safe-deposit-boxes: got %+v (found %v), want a proposal with evidence", fraud, ok)
 		}
 		dev, ok := lib.framework("devops-engineer")
 		if !ok || !dev.has("agile-methodologies") {
@@ -296,7 +300,7 @@ func TestLibraryCurationSurvivesRebuilds(t *testing.T) {
 			changes      []string
 		}
 		writes := []write{
-			{"PATCH", "/v1/library/competencies/fraud-detection", map[string]any{"status": "active"}, 200, "fraud-detection", []string{"approved"}},
+			{"PATCH", "/v1/library/competencies/safe-deposit-boxes", map[string]any{"status": "active"}, 200, "safe-deposit-boxes", []string{"approved"}},
 			{"PATCH", "/v1/library/competencies/agile-methodologies", map[string]any{"status": "retired"}, 200, "agile-methodologies", []string{"retired"}},
 			{"PATCH", "/v1/library/competencies/incident-management", map[string]any{"name": "Incident Command",
 				"descriptors": []string{"", "", "Runs the incident bridge for a service outage.", "", ""}}, 200, "incident-management", []string{"edited"}},
@@ -339,8 +343,8 @@ func TestLibraryCurationSurvivesRebuilds(t *testing.T) {
 				t.Fatalf("round %d: version %d, want a new version after %d", round, lib.Version, prev)
 			}
 			prev = lib.Version
-			if c, _ := lib.competency("fraud-detection"); c.Status != "active" {
-				t.Errorf("round %d: fraud-detection status %q, want active (approved)", round, c.Status)
+			if c, _ := lib.competency("safe-deposit-boxes"); c.Status != "active" {
+				t.Errorf("round %d: safe-deposit-boxes status %q, want active (approved)", round, c.Status)
 			}
 			if c, ok := lib.competency("agile-methodologies"); !ok || c.Status != "retired" {
 				t.Errorf("round %d: agile-methodologies %+v (found %v), want visible as retired", round, c.Status, ok)

@@ -11,6 +11,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/cadrehq/cadre/domain/library"
+	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
@@ -147,23 +148,33 @@ func (s *Server) listLibraryVersions(ctx context.Context, in *LibraryVersionsInp
 }
 
 func (s *Server) getLibraryVersion(ctx context.Context, in *LibraryVersionInput) (*LibraryOutput, error) {
-	p, err := tenantPrincipal(ctx, anyTenantRole...)
+	p, v, err := s.libraryVersion(ctx, in.N, "get library version", anyTenantRole...)
 	if err != nil {
 		return nil, err
 	}
-	n, err := parseVersion(in.N, "path.n")
-	if err != nil {
-		return nil, err
-	}
+	return &LibraryOutput{Body: toLibraryBody(v, showsExcerpts(p))}, nil
+}
+
+// libraryVersion reads version n (a path parameter) of the caller's
+// tenant, for the roles given; op names the route in the error log.
+func (s *Server) libraryVersion(ctx context.Context, n, op string, roles ...tenants.Role) (tenants.Principal, store.LibraryVersion, error) {
 	var v store.LibraryVersion
+	p, err := tenantPrincipal(ctx, roles...)
+	if err != nil {
+		return p, v, err
+	}
+	num, err := parseVersion(n, "path.n")
+	if err != nil {
+		return p, v, err
+	}
 	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
-		v, err = tx.LibraryVersion(n)
+		v, err = tx.LibraryVersion(num)
 		return err
 	})
 	if err != nil {
-		return nil, s.fail(ctx, "get library version", err)
+		return p, v, s.fail(ctx, op, err)
 	}
-	return &LibraryOutput{Body: toLibraryBody(v, showsExcerpts(p))}, nil
+	return p, v, nil
 }
 
 func (s *Server) diffLibrary(ctx context.Context, in *LibraryDiffInput) (*LibraryDiffOutput, error) {

@@ -191,6 +191,25 @@ func (a *App) PatchCompetency(ctx context.Context, p tenants.Principal, slug str
 	})
 }
 
+// keepProposal copies a document-born proposal's name, description and
+// level descriptors into the override approving it (where the admin set
+// none), so that the approved competency survives a rebuild whose
+// documents no longer raise it.
+func keepProposal(o library.Override, built library.Competency) library.Override {
+	if o.Name == "" {
+		o.Name = people.Clip(built.Name, library.MaxOverrideNameLen)
+	}
+	if o.Description == "" {
+		o.Description = people.Clip(built.Description, library.MaxOverrideDescriptionLen)
+	}
+	for _, l := range built.Levels {
+		if i := l.Level - 1; i >= 0 && i < 5 && o.Descriptors[i] == "" {
+			o.Descriptors[i] = people.Clip(l.Descriptor, library.MaxOverrideDescriptorLen)
+		}
+	}
+	return o
+}
+
 // patchOverride applies a patch to the stored override o of a competency
 // (built is its latest library form, when inLibrary) and names the kinds of
 // change it makes.
@@ -204,6 +223,9 @@ func patchOverride(o library.Override, built library.Competency, inLibrary bool,
 				changes = append(changes, changeRestored)
 			default:
 				changes = append(changes, changeApproved)
+			}
+			if inLibrary && built.Origin == library.OriginDocument && built.Status == library.StatusProposed {
+				o = keepProposal(o, built)
 			}
 			o.Status = library.StatusActive
 		case library.StatusRetired:

@@ -3,12 +3,15 @@ package app_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/cadrehq/cadre/domain/library"
 	"github.com/cadrehq/cadre/events"
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/app"
+	"github.com/cadrehq/cadre/tenants/store"
 	"github.com/cadrehq/cadre/tenants/store/storetest"
 )
 
@@ -83,6 +86,54 @@ func TestLibraryCurationRefuses(t *testing.T) {
 		// Only b's own competency was stored there.
 		if got := f.state(t, f.b)["library_overrides"]; got != "1" {
 			t.Errorf("tenant b has %s overrides, want 1", got)
+		}
+	})
+}
+
+// TestApprovingAProposalKeepsIt: approving a document-born proposal keeps
+// its name, description and descriptors in the override, so a rebuild
+// whose documents no longer raise it still holds it, active.
+func TestApprovingAProposalKeepsIt(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db storetest.DB) {
+		f := newFixture(t, db)
+		docs := []library.Document{{ID: "manual", Title: "Branch Manual", Text: "Safe deposit boxes\n\n" +
+			"Every safe deposit box holder must show photo identification before the vault is opened.\n" +
+			"Two colleagues must always be present when a safe deposit box is opened.\n" +
+			"Record every visit to the safe deposit boxes in the vault log.\n"}}
+		lib, err := library.Build(library.Inputs{Industry: "finance", Documents: docs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		built, ok := lib.Competency("safe-deposit-boxes")
+		if !ok || built.Status != library.StatusProposed {
+			t.Fatalf("safe-deposit-boxes = %v %s, want a proposal", ok, built.Status)
+		}
+		v := store.LibraryVersion{Version: 1, BuiltAt: time.Now().UTC().Truncate(time.Microsecond), ContextRevision: 1, Library: lib,
+			Summary: store.NewLibrarySummary(library.Diff(library.Library{}, lib))}
+		if err := db.Store.InTenant(t.Context(), f.a, func(tx *store.Tx) error { return tx.InsertLibraryVersion(v) }); err != nil {
+			t.Fatal(err)
+		}
+		c, err := f.app.PatchCompetency(t.Context(), admin(f.a), "safe-deposit-boxes", app.CompetencyPatch{Status: ptr("active")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := c.Override
+		if o.Status != library.StatusActive || o.Name != built.Name || o.Description != built.Description || o.Descriptors[0] != built.Levels[0].Descriptor {
+			t.Fatalf("override %+v, want the proposal's name, description and descriptors kept", o)
+		}
+		if !cmp.Equal(c.Changes, []string{"approved"}) {
+			t.Errorf("changes %v, want approved only", c.Changes)
+		}
+		// Tenant b has no such proposal: approving it there is not found.
+		_, err = f.app.PatchCompetency(t.Context(), admin(f.b), "safe-deposit-boxes", app.CompetencyPatch{Status: ptr("active")})
+		refusal(t, err, app.NotFound, "")
+		rebuilt, err := library.Build(library.Inputs{Industry: "finance", Overrides: []library.Override{o}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := rebuilt.Competency("safe-deposit-boxes")
+		if !ok || got.Status != library.StatusActive || got.Name != built.Name || got.Levels[0].Descriptor != built.Levels[0].Descriptor {
+			t.Errorf("rebuilt without the documents: %v %+v, want the approved competency as approved", ok, got)
 		}
 	})
 }
