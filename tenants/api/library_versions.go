@@ -68,7 +68,7 @@ func (s *Server) registerLibraryVersions(tags []string) {
 	}, s.listLibraryVersions)
 	huma.Register(s.api, huma.Operation{
 		OperationID: "get-library-version", Method: http.MethodGet, Path: "/v1/library/versions/{n}",
-		Summary: "One library version", Description: "Versions are immutable. Analysts see no document excerpts.", Tags: tags,
+		Summary: "One library version", Description: "Versions are immutable. Analysts see no document excerpts; managers and employees only those of documents visible to everyone.", Tags: tags,
 	}, s.getLibraryVersion)
 	huma.Register(s.api, huma.Operation{
 		OperationID: "diff-library", Method: http.MethodGet, Path: "/v1/library/diff",
@@ -156,14 +156,18 @@ func (s *Server) getLibraryVersion(ctx context.Context, in *LibraryVersionInput)
 		return nil, err
 	}
 	var v store.LibraryVersion
+	var x excerpts
 	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
-		v, err = tx.LibraryVersion(n)
+		if v, err = tx.LibraryVersion(n); err != nil {
+			return err
+		}
+		x, err = excerptsFor(tx, p)
 		return err
 	})
 	if err != nil {
 		return nil, s.fail(ctx, "get library version", err)
 	}
-	return &LibraryOutput{Body: toLibraryBody(v, showsExcerpts(p))}, nil
+	return &LibraryOutput{Body: toLibraryBody(v, x)}, nil
 }
 
 func (s *Server) diffLibrary(ctx context.Context, in *LibraryDiffInput) (*LibraryDiffOutput, error) {

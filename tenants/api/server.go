@@ -37,6 +37,13 @@ type Limits struct {
 	MaxPageSize int
 	// Stream bounds the live event stream. Defaults: see StreamLimits.
 	Stream StreamLimits
+	// Quotas are each tenant's default quotas and analytics threshold
+	// (the platform admin overrides them per tenant). Defaults: see
+	// app.Quotas.
+	Quotas app.Quotas
+	// Share bounds concurrent work and uploaded bytes per tenant and per
+	// client address. Defaults: see ShareLimits.
+	Share ShareLimits
 }
 
 func (l *Limits) defaults() {
@@ -59,6 +66,7 @@ func (l *Limits) defaults() {
 		l.MaxPageSize = 200
 	}
 	l.Stream.defaults()
+	l.Share.defaults()
 }
 
 // Config holds the API's dependencies.
@@ -137,7 +145,7 @@ func newServer(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(),
 		app: app.New(app.Config{Store: cfg.Store, Replay: cfg.Replay,
-			Limits: app.Limits{Extract: cfg.Limits.Extract, MaxValues: cfg.Limits.MaxValues}})}
+			Limits: app.Limits{Extract: cfg.Limits.Extract, MaxValues: cfg.Limits.MaxValues, Quotas: cfg.Limits.Quotas}})}
 	s.metrics = newHTTPMetrics(cfg.Registerer)
 	s.limiter = newRateLimiters(cfg.Limits.RatePerSecond, cfg.Limits.Burst)
 	s.tenants = newTenantCache(cfg.Store, 5*time.Second)
@@ -171,6 +179,7 @@ func (s *Server) ForgetTenant(id string) { s.tenants.forget(id) }
 func (s *Server) registerOps() {
 	s.registerHealth()
 	s.registerTenants()
+	s.registerQuotas()
 	s.registerDocuments()
 	s.registerValues()
 	s.registerLibrary()
