@@ -171,6 +171,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 	if cfg.RateLimit == 0 {
 		limits.RatePerSecond = -1
 	}
+	limits.Stream.IDSecret = secret // SSE ids survive restarts (random with JWKS alone)
 	srv := api.New(api.Config{Store: st, Verifier: verifier, Ready: bus.Ready, Bus: bus, Limits: withDocLimit(limits, cfg.MaxDocumentBytes),
 		Replay: workers.Replay(workers.All()), Logger: log, Registerer: reg, Gatherer: reg, CORSOrigins: cfg.CORSOrigins})
 	hs := api.NewHTTPServer(cfg.HTTPAddr, srv.Handler())
