@@ -27,11 +27,11 @@ func TestStreamIDsArePerTenant(t *testing.T) {
 		c := mustOpenStream(t, ss.srv.URL, streamPath+"?since=0", analystA)
 		got := c.eventsUntil(hasEventIDs(append(first, second...)))
 		c.close()
-		var idFirst, idSecond streamEvent
-		for _, ev := range got {
+		var idFirst, idSecond, afterFirst streamEvent
+		for i, ev := range got {
 			switch ev.Event.ID {
 			case first[0]:
-				idFirst = ev
+				idFirst, afterFirst = ev, got[i+1] // the tenant's next event (a worker's, or second)
 			case second[0]:
 				idSecond = ev
 			}
@@ -48,12 +48,12 @@ func TestStreamIDsArePerTenant(t *testing.T) {
 			t.Fatalf("the stream sequences %d and %d do not have b's events between them; the test shows nothing", idFirst.Seq, idSecond.Seq)
 		}
 
-		// The id of a's first event resumes a's stream at a's second event.
+		// The id of a's first event resumes a's stream at a's next event.
 		c = mustOpenStream(t, ss.srv.URL, streamPath, analystA, "Last-Event-ID", idFirst.ID)
 		next := c.eventsUntil(func(g []streamEvent) bool { return len(g) >= 1 })
 		c.close()
-		if next[0].Event.ID != second[0] || next[0].ID != idSecond.ID {
-			t.Errorf("resumed after %s: got %s (id %s), want %s (id %s)", first[0], next[0].Event.ID, next[0].ID, second[0], idSecond.ID)
+		if next[0].Event.ID != afterFirst.Event.ID || next[0].ID != afterFirst.ID {
+			t.Errorf("resumed after %s: got %s (id %s), want %s (id %s)", first[0], next[0].Event.ID, next[0].ID, afterFirst.Event.ID, afterFirst.ID)
 		}
 
 		// Tenant b cannot use a's id, nor a made-up one.
