@@ -83,6 +83,9 @@ func newEnv(t *testing.T, db storetest.DB, extra ...workers.Worker) *env {
 	lim := api.Limits{Extract: extract.DefaultLimits(), MaxValues: 100, RatePerSecond: -1}
 	lim.Extract.MaxBytes = maxDoc
 	lim.Stream.IDSecret = testSecret
+	// Bursts of concurrent uploads (TestBurstCoalesces) pass; TestUploadShare
+	// tests the upload limits on a server of its own.
+	lim.Share = api.ShareLimits{UploadsPerTenant: 32, Uploads: 32}
 	srv := httptest.NewServer(api.New(api.Config{Store: db.Store, Verifier: verifier, Ready: bus.Ready, Bus: bus, Limits: lim, Logger: log,
 		Replay: workers.Replay(ws), Registerer: reg, Gatherer: reg}).Handler())
 	t.Cleanup(func() {

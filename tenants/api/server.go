@@ -110,6 +110,7 @@ type Server struct {
 	handler http.Handler
 	metrics *httpMetrics
 	limiter *rateLimiters
+	share   *fairShare
 	tenants *tenantCache
 	streams *streamHub
 }
@@ -148,6 +149,7 @@ func newServer(cfg Config) *Server {
 			Limits: app.Limits{Extract: cfg.Limits.Extract, MaxValues: cfg.Limits.MaxValues, Quotas: cfg.Limits.Quotas}})}
 	s.metrics = newHTTPMetrics(cfg.Registerer)
 	s.limiter = newRateLimiters(cfg.Limits.RatePerSecond, cfg.Limits.Burst)
+	s.share = newFairShare(cfg.Limits.Share)
 	s.tenants = newTenantCache(cfg.Store, 5*time.Second)
 
 	hc := huma.DefaultConfig("Cadre API", cfg.Version)
