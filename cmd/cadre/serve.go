@@ -172,6 +172,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 		limits.RatePerSecond = -1
 	}
 	limits.Stream.IDSecret = secret // SSE ids survive restarts (random with JWKS alone)
+	limits.Quotas = cfg.Quotas
 	srv := api.New(api.Config{Store: st, Verifier: verifier, Ready: bus.Ready, Bus: bus, Limits: withDocLimit(limits, cfg.MaxDocumentBytes),
 		Replay: workers.Replay(workers.All()), Logger: log, Registerer: reg, Gatherer: reg, CORSOrigins: cfg.CORSOrigins})
 	hs := api.NewHTTPServer(cfg.HTTPAddr, srv.Handler())
