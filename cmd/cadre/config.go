@@ -12,6 +12,7 @@ import (
 
 	"github.com/cadrehq/cadre/events"
 	"github.com/cadrehq/cadre/tenants/api"
+	"github.com/cadrehq/cadre/tenants/app"
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
@@ -91,6 +92,11 @@ type Config struct {
 	// ExtractConcurrency (CADRE_EXTRACT_CONCURRENCY): extractions running at
 	// once; more uploads wait. Default the number of CPUs.
 	ExtractConcurrency int
+	// Quotas: each tenant's default quotas and analytics threshold
+	// (CADRE_QUOTA_DOCUMENTS 1000, CADRE_QUOTA_DOCUMENT_BYTES 1 GiB,
+	// CADRE_QUOTA_EMPLOYEES 10000, CADRE_ANALYTICS_MIN_CELL 5, at least 3);
+	// the platform admin overrides them per tenant.
+	Quotas app.Quotas
 }
 
 func getenv(k, def string) string {
@@ -185,6 +191,19 @@ func loadConfig() (Config, error) {
 	}
 	if c.CORSOrigins, err = api.ParseCORSOrigins(os.Getenv("CADRE_CORS_ORIGINS")); err != nil {
 		bad("CADRE_CORS_ORIGINS", os.Getenv("CADRE_CORS_ORIGINS"), err.Error())
+	}
+	for _, q := range []struct {
+		key string
+		dst *int64
+		def string
+	}{{"CADRE_QUOTA_DOCUMENTS", &c.Quotas.Documents, "1000"}, {"CADRE_QUOTA_DOCUMENT_BYTES", &c.Quotas.DocumentBytes, "1073741824"},
+		{"CADRE_QUOTA_EMPLOYEES", &c.Quotas.Employees, "10000"}} {
+		if *q.dst, err = strconv.ParseInt(getenv(q.key, q.def), 10, 64); err != nil || *q.dst < 1 {
+			bad(q.key, os.Getenv(q.key), "must be a whole number ≥ 1")
+		}
+	}
+	if c.Quotas.AnalyticsMinCell, err = strconv.Atoi(getenv("CADRE_ANALYTICS_MIN_CELL", "5")); err != nil || c.Quotas.AnalyticsMinCell < app.MinAnalyticsCell {
+		bad("CADRE_ANALYTICS_MIN_CELL", os.Getenv("CADRE_ANALYTICS_MIN_CELL"), "must be a whole number ≥ 3")
 	}
 	if c.RateLimit, err = strconv.ParseFloat(getenv("CADRE_RATE_LIMIT", "200"), 64); err != nil || c.RateLimit < 0 {
 		bad("CADRE_RATE_LIMIT", os.Getenv("CADRE_RATE_LIMIT"), "must be requests per second per tenant (0 disables)")

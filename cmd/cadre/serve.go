@@ -180,6 +180,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 		return err
 	}
 	opsAddr, metricsOnAPI := metricsPlacement(cfg, r)
+	limits.Stream.IDSecret = secret // SSE ids survive restarts (random with JWKS alone)
+	limits.Quotas = cfg.Quotas
 	srv := api.New(api.Config{Store: st, Verifier: verifier, Ready: bus.Ready, Bus: bus, Limits: withDocLimit(limits, cfg.MaxDocumentBytes),
 		Extractor: extractor, Replay: workers.Replay(workers.All()), Logger: log, Registerer: reg, Gatherer: reg, MetricsOnAPI: metricsOnAPI, CORSOrigins: cfg.CORSOrigins})
 	if opsAddr != "" {

@@ -78,6 +78,8 @@ func (s *Server) fail(ctx context.Context, op string, err error) error {
 	switch {
 	case errors.As(err, &p):
 		return p
+	case errors.As(err, &refusal) && refusal.Quota != nil:
+		return quotaProblem(refusal)
 	case errors.As(err, &refusal):
 		return appProblem(refusal)
 	case errors.Is(err, store.ErrNotFound):

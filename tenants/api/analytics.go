@@ -47,7 +47,9 @@ type CompetencyAnalyticsBody struct {
 	Employees     int                  `json:"employees" doc:"The tenant's employees."`
 	Assessed      int                  `json:"assessed" doc:"Employees with at least one scored assessment."`
 	ShareAssessed float64              `json:"share_assessed" minimum:"0" maximum:"1"`
-	Items         []CompetencyStatBody `json:"items" doc:"Every competency with at least one assessed employee, by slug."`
+	Items         []CompetencyStatBody `json:"items" doc:"Every competency with at least min_cell assessed employees, by slug."`
+	MinCell       int                  `json:"min_cell" doc:"k: competencies assessed for fewer employees are suppressed (the tenant's analytics_min_cell)."`
+	Suppressed    []SuppressedCellBody `json:"suppressed" doc:"Competencies assessed for fewer than min_cell employees: no figures."`
 }
 
 // HeatmapInput selects the heatmap's grouping.
@@ -70,10 +72,12 @@ type HeatmapGroupBody struct {
 
 // HeatmapBody answers GET /v1/analytics/heatmap.
 type HeatmapBody struct {
-	By           string             `json:"by" enum:"team,role"`
-	Groups       []HeatmapGroupBody `json:"groups" doc:"The groups with at least one assessed employee, by key."`
-	Competencies []string           `json:"competencies" doc:"The competencies with at least one assessed employee, by slug."`
-	Cells        []HeatmapCellBody  `json:"cells" doc:"Non-empty cells, by group then competency."`
+	By           string               `json:"by" enum:"team,role"`
+	Groups       []HeatmapGroupBody   `json:"groups" doc:"The groups with at least one assessed employee, by key."`
+	Competencies []string             `json:"competencies" doc:"The competencies with at least one assessed employee, by slug."`
+	Cells        []HeatmapCellBody    `json:"cells" doc:"Non-empty cells of at least min_cell employees, by group then competency."`
+	MinCell      int                  `json:"min_cell" doc:"k: cells of fewer employees are suppressed (the tenant's analytics_min_cell)."`
+	Suppressed   []SuppressedCellBody `json:"suppressed" doc:"Cells shown without figures: those under min_cell, and as many others of the same competency as keep the competency's total from revealing them."`
 }
 
 // PlanItemCountsBody counts plan items by status.
@@ -165,9 +169,13 @@ func (s *Server) getCompetencyAnalytics(ctx context.Context, _ *struct{}) (*Comp
 	var (
 		cells  []store.AnalyticsCell
 		totals store.AnalyticsTotals
+		k      int
 	)
 	err = s.cfg.Store.InTenantSnapshot(ctx, p.Tenant, func(tx *store.Tx) error {
 		if cells, err = tx.AnalyticsCells(store.DimensionAll); err != nil {
+			return err
+		}
+		if k, err = s.minCell(tx); err != nil {
 			return err
 		}
 		totals, err = tx.AnalyticsTotals()
@@ -177,8 +185,10 @@ func (s *Server) getCompetencyAnalytics(ctx context.Context, _ *struct{}) (*Comp
 		return nil, s.fail(ctx, "competency analytics", err)
 	}
 	names, _ := catalogNames()
+	cells, suppressed := suppressCells(p, cells, k)
 	out := &CompetencyAnalyticsOutput{Body: CompetencyAnalyticsBody{Employees: totals.Employees, Assessed: totals.Assessed,
-		ShareAssessed: analytics.Share(int64(totals.Assessed), int64(totals.Employees)), Items: make([]CompetencyStatBody, len(cells))}}
+		ShareAssessed: analytics.Share(int64(totals.Assessed), int64(totals.Employees)), Items: make([]CompetencyStatBody, len(cells)),
+		MinCell: k, Suppressed: orEmpty(suppressed)}}
 	for i, c := range cells {
 		out.Body.Items[i] = CompetencyStatBody{CompetencySlug: c.CompetencySlug, Name: names[c.CompetencySlug], StatBody: toStat(c)}
 	}
@@ -200,7 +210,11 @@ func (s *Server) getHeatmap(ctx context.Context, in *HeatmapInput) (*HeatmapOutp
 			&huma.ErrorDetail{Location: "query.by", Message: "expected value to be one of \"team, role\"", Value: truncate(in.By, 40)})
 	}
 	var cells []store.AnalyticsCell
+	var k int
 	err = s.cfg.Store.InTenantSnapshot(ctx, p.Tenant, func(tx *store.Tx) error {
+		if k, err = s.minCell(tx); err != nil {
+			return err
+		}
 		cells, err = tx.AnalyticsCells(dim)
 		return err
 	})
@@ -208,10 +222,14 @@ func (s *Server) getHeatmap(ctx context.Context, in *HeatmapInput) (*HeatmapOutp
 		return nil, s.fail(ctx, "heatmap", err)
 	}
 	_, titles := catalogNames()
-	body := HeatmapBody{By: string(dim), Groups: []HeatmapGroupBody{}, Competencies: []string{}, Cells: make([]HeatmapCellBody, len(cells))}
+	shown, suppressed := suppressCells(p, cells, k)
+	body := HeatmapBody{By: string(dim), Groups: []HeatmapGroupBody{}, Competencies: []string{}, Cells: make([]HeatmapCellBody, 0, len(shown)),
+		MinCell: k, Suppressed: orEmpty(suppressed)}
+	for _, c := range shown {
+		body.Cells = append(body.Cells, HeatmapCellBody{Group: c.Group, CompetencySlug: c.CompetencySlug, StatBody: toStat(c)})
+	}
 	slugs := map[string]bool{}
-	for i, c := range cells {
-		body.Cells[i] = HeatmapCellBody{Group: c.Group, CompetencySlug: c.CompetencySlug, StatBody: toStat(c)}
+	for _, c := range cells {
 		if len(body.Groups) == 0 || body.Groups[len(body.Groups)-1].Key != c.Group {
 			label := c.Group
 			switch {
@@ -273,4 +291,11 @@ func (s *Server) getAssessmentAnalytics(ctx context.Context, _ *struct{}) (*Asse
 	return &AssessmentAnalyticsOutput{Body: AssessmentAnalyticsBody{Employees: t.Employees, Started: c.Started(), Open: c.Open,
 		Submitted: c.Submitted, Scored: c.Scored, EmployeesWithOpen: c.EmployeesOpen, EmployeesScored: c.EmployeesScored,
 		ShareScored: analytics.Share(int64(c.Scored), int64(c.Started())), ShareEmployeesAssessed: analytics.Share(int64(c.EmployeesScored), int64(t.Employees))}}, nil
+}
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }

@@ -54,6 +54,8 @@ type ItemStatBody struct {
 	Spread    float64  `json:"spread" minimum:"0" doc:"Standard deviation of the item scores."`
 	ItemRest  *float64 `json:"item_rest,omitempty" doc:"Pearson correlation of the item score with the sum of the competency's other items; absent below min_takers."`
 	Flags     []string `json:"flags,omitempty" doc:"does_not_discriminate when item_rest is below 0.2."`
+	// Suppressed: fewer responses than the tenant's k; no figures.
+	Suppressed bool `json:"suppressed,omitempty" doc:"Fewer responses than the tenant's analytics_min_cell: no figures."`
 }
 
 // ItemCompetencyBody is one competency's items.
@@ -65,6 +67,7 @@ type ItemCompetencyBody struct {
 	Alpha          *float64       `json:"alpha,omitempty" doc:"Cronbach's alpha of the competency's items; absent below min_takers."`
 	MinTakers      int            `json:"min_takers,omitempty" doc:"Set (to 30) when too few complete takers leave item_rest and alpha absent."`
 	Items          []ItemStatBody `json:"items"`
+	Suppressed     bool           `json:"suppressed,omitempty" doc:"Fewer takers than the tenant's analytics_min_cell: no items, no alpha."`
 }
 
 // ItemAnalyticsBody answers GET /v1/analytics/items.
@@ -84,7 +87,7 @@ type CalibrationInput struct {
 type CalibrationCellBody struct {
 	Team           string   `json:"team" doc:"The team (\"\" for employees without one)."`
 	CompetencySlug string   `json:"competency_slug"`
-	Suppressed     bool     `json:"suppressed,omitempty" doc:"For analysts, a cell of fewer than 3 employees: no figures."`
+	Suppressed     bool     `json:"suppressed,omitempty" doc:"For analysts, a cell of fewer employees than the tenant's analytics_min_cell (5 by default): no figures."`
 	Employees      int      `json:"employees,omitempty" doc:"Employees whose latest scored assessment covers the competency."`
 	Reviewed       int      `json:"reviewed,omitempty" doc:"Of them, those with a manager's rating."`
 	MeanSelf       *float64 `json:"mean_self,omitempty" doc:"Mean self-rating of those who gave one."`
@@ -128,7 +131,7 @@ func (s *Server) registerQualityAnalytics() {
 	huma.Register(s.api, huma.Operation{
 		OperationID: "analytics-calibration", Method: http.MethodGet, Path: "/v1/analytics/calibration",
 		Summary:     "Self, manager and evidence per team and competency (analyst, admin)",
-		Description: "Per team and competency: employees, reviewed, mean self-rating, manager rating and evidence level, and the inflated, understated and calibrate counts. Cells of fewer than 3 employees are suppressed for analysts. `include=people` lists the flagged employees, for admins only.",
+		Description: "Per team and competency: employees, reviewed, mean self-rating, manager rating and evidence level, and the inflated, understated and calibrate counts. Cells of fewer employees than the tenant's analytics_min_cell (5 by default) are suppressed for analysts. `include=people` lists the flagged employees, for admins only.",
 		Tags:        tags,
 	}, s.getCalibration)
 }
@@ -180,6 +183,13 @@ func (s *Server) getItemAnalytics(ctx context.Context, _ *struct{}) (*ItemAnalyt
 	takes, more, err := s.latestTakes(ctx, p.Tenant, "item analytics")
 	if err != nil {
 		return nil, err
+	}
+	k, err := s.minCellOf(ctx, p.Tenant)
+	if err != nil {
+		return nil, s.fail(ctx, "item analytics", err)
+	}
+	if p.Has(tenants.RoleAdmin) {
+		k = 0 // see suppressCells
 	}
 	type comp struct {
 		takers int
@@ -272,7 +282,13 @@ func (s *Server) getItemAnalytics(ctx context.Context, _ *struct{}) (*ItemAnalyt
 					ib.Flags = []string{FlagDoesNotDiscriminate}
 				}
 			}
+			if ib.Responses < k {
+				ib = ItemStatBody{Item: col.key, Kind: col.kind, Suppressed: true}
+			}
 			cb.Items = append(cb.Items, ib)
+		}
+		if c.takers < k {
+			cb = ItemCompetencyBody{CompetencySlug: slug, Name: names[slug], Items: []ItemStatBody{}, Suppressed: true}
 		}
 		body.Competencies = append(body.Competencies, cb)
 	}
@@ -316,6 +332,10 @@ func (s *Server) getCalibration(ctx context.Context, in *CalibrationInput) (*Cal
 		}
 	}
 	admin := p.Has(tenants.RoleAdmin)
+	minCell, err := s.minCellOf(ctx, p.Tenant)
+	if err != nil {
+		return nil, s.fail(ctx, "calibration analytics", err)
+	}
 	takes, more, err := s.latestTakes(ctx, p.Tenant, "calibration analytics")
 	if err != nil {
 		return nil, err
@@ -347,7 +367,7 @@ func (s *Server) getCalibration(ctx context.Context, in *CalibrationInput) (*Cal
 	}
 	for k, c := range cells {
 		cb := CalibrationCellBody{Team: k.team, CompetencySlug: k.slug}
-		if !admin && c.employees < MinCalibrationCell {
+		if !admin && c.employees < max(minCell, MinCalibrationCell) {
 			cb.Suppressed = true
 		} else {
 			cb.Employees, cb.Reviewed = c.employees, c.reviewed

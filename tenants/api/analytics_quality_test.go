@@ -126,6 +126,7 @@ func dist(a, b int) int {
 type itemAnalytics struct {
 	Takers       int
 	Competencies []struct {
+		Suppressed     bool
 		CompetencySlug string   `json:"competency_slug"`
 		Takers         int      `json:"takers"`
 		CompleteTakers int      `json:"complete_takers"`
@@ -209,6 +210,12 @@ func TestItemAnalytics(t *testing.T) {
 		// Globex has two takers: no correlations, a min_takers note; and
 		// nothing of acme's 31.
 		g, _ := getItems(t, e, b.tokens["analyst"])
+		for _, c := range g.Competencies {
+			if !c.Suppressed || c.Takers != 0 || len(c.Items) != 0 {
+				t.Errorf("globex %s for an analyst: suppressed %v, %d takers, %d items; want suppressed (2 takers < k = 5)", c.CompetencySlug, c.Suppressed, c.Takers, len(c.Items))
+			}
+		}
+		g, _ = getItems(t, e, b.tokens["admin"])
 		if g.Takers != 2 {
 			t.Errorf("globex sees %d takers, want its own 2", g.Takers)
 		}
@@ -276,6 +283,7 @@ func TestCalibrationAnalytics(t *testing.T) {
 			e.insertTaker(a.tenant, taker{team: "mixed", ability: 3, self: 3})
 		}
 		e.insertTaker(b.tenant, taker{team: "big", ability: 1, self: 5})
+		e.setMinCell(a.tenant, 3) // the three-person teams show figures
 
 		for who, want := range map[string]int{"analyst": 200, "admin": 200, "report": 403, "manager": 403} {
 			expect(t, e.do("GET", "/v1/analytics/calibration?by=team", a.tokens[who], nil), want, "GET calibration as "+who)

@@ -117,7 +117,7 @@ func TestAnalyticsEndToEnd(t *testing.T) {
 			"oth": e.takeAssessment(p.tenant, "oth", 1, false),
 			"mgr": e.takeAssessment(p.tenant, "mgr", 3, false),
 		}
-		body := e.waitFor("/v1/analytics/competencies", analyst, "three assessed employees", func(b []byte) bool {
+		body := e.waitFor("/v1/analytics/competencies", p.tokens["admin"], "three assessed employees", func(b []byte) bool {
 			var c analyticsCompetencies
 			return json.Unmarshal(b, &c) == nil && c.Assessed == 3
 		})
@@ -176,7 +176,7 @@ func TestAnalyticsEndToEnd(t *testing.T) {
 		}
 
 		// The heatmap by team: teams a (mgr, rep) and b (oth).
-		hm := e.do("GET", "/v1/analytics/heatmap?by=team", analyst, nil)
+		hm := e.do("GET", "/v1/analytics/heatmap?by=team", p.tokens["admin"], nil) // admins see the small cells
 		expect(t, hm, 200, "heatmap by team")
 		var heat struct {
 			By     string
@@ -196,7 +196,7 @@ func TestAnalyticsEndToEnd(t *testing.T) {
 		if heat.By != "team" || len(heat.Groups) != 2 || perTeam["a"] != 2 || perTeam["b"] != 1 {
 			t.Errorf("heatmap by team: got %s", hm.Body)
 		}
-		byRole := e.do("GET", "/v1/analytics/heatmap?by=role", analyst, nil)
+		byRole := e.do("GET", "/v1/analytics/heatmap?by=role", p.tokens["admin"], nil)
 		expect(t, byRole, 200, "heatmap by role")
 		if !strings.Contains(string(byRole.Body), `"key":"devops-engineer","label":"DevOps Engineer"`) {
 			t.Errorf("heatmap by role: got %s", byRole.Body)

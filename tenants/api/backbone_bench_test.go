@@ -35,6 +35,12 @@ type benchStack struct {
 
 func startBenchStack(tb testing.TB, db storetest.DB, ws ...workers.Worker) benchStack {
 	tb.Helper()
+	return startBenchStackWith(tb, db, api.Limits{Extract: extract.DefaultLimits(), RatePerSecond: -1}, ws...)
+}
+
+// startBenchStackWith is startBenchStack with the API's limits.
+func startBenchStackWith(tb testing.TB, db storetest.DB, lim api.Limits, ws ...workers.Worker) benchStack {
+	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	log := slog.New(slog.DiscardHandler)
 	emb, err := events.StartEmbedded(events.EmbeddedConfig{StoreDir: tb.TempDir()})
@@ -66,7 +72,6 @@ func startBenchStack(tb testing.TB, db storetest.DB, ws ...workers.Worker) bench
 	if err != nil {
 		tb.Fatal(err)
 	}
-	lim := api.Limits{Extract: extract.DefaultLimits(), RatePerSecond: -1}
 	srv := httptest.NewServer(api.New(api.Config{Store: db.Store, Verifier: verifier, Ready: bus.Ready, Bus: bus, Limits: lim, Logger: log}).Handler())
 	tb.Cleanup(func() {
 		srv.Close()

@@ -29,11 +29,13 @@ type DocumentBody struct {
 	SizeBytes   int64     `json:"size_bytes"`
 	SHA256      string    `json:"sha256"`
 	CreatedAt   time.Time `json:"created_at"`
+	Visibility  string    `json:"visibility" enum:"admins,everyone" doc:"Who reads the document's evidence excerpts in the library: admins (default) or everyone in the tenant."`
 	Text        *string   `json:"text,omitempty" doc:"The extracted text, with ?include=text."`
 }
 
 func toDocumentBody(d store.Document, withText bool) DocumentBody {
-	b := DocumentBody{ID: d.ID.String(), Title: d.Title, ContentType: d.ContentType, SizeBytes: d.SizeBytes, SHA256: d.SHA256, CreatedAt: d.CreatedAt}
+	b := DocumentBody{ID: d.ID.String(), Title: d.Title, ContentType: d.ContentType, SizeBytes: d.SizeBytes, SHA256: d.SHA256, CreatedAt: d.CreatedAt,
+		Visibility: string(d.Visibility)}
 	if withText {
 		t := d.Text
 		b.Text = &t
@@ -52,6 +54,7 @@ type jsonUpload struct {
 	Title       string `json:"title"`
 	Content     string `json:"content"`
 	ContentType string `json:"content_type"`
+	Visibility  string `json:"visibility"`
 }
 
 // DocumentOutput answers with one document.
@@ -90,10 +93,10 @@ func (s *Server) registerDocuments() {
 		Tags:        []string{"documents"}, MaxBodyBytes: max, SkipValidateBody: true,
 		RequestBody: &huma.RequestBody{Required: true, Content: map[string]*huma.MediaType{
 			"multipart/form-data": {Schema: &huma.Schema{Type: "object", Properties: map[string]*huma.Schema{
-				"file": {Type: "string", ContentEncoding: "binary"}, "title": {Type: "string", MaxLength: ptr(maxTitle)}}, Required: []string{"file"}}},
+				"file": {Type: "string", ContentEncoding: "binary"}, "title": {Type: "string", MaxLength: ptr(maxTitle)}, "visibility": visibilitySchema()}, Required: []string{"file"}}},
 			"application/json": {Schema: &huma.Schema{Type: "object", AdditionalProperties: false, Properties: map[string]*huma.Schema{
 				"title": {Type: "string", MinLength: ptr(1), MaxLength: ptr(maxTitle)}, "content": {Type: "string"},
-				"content_type": {Type: "string", Enum: []any{"text/plain", "text/markdown", "text/html"}}}, Required: []string{"title", "content", "content_type"}}},
+				"content_type": {Type: "string", Enum: []any{"text/plain", "text/markdown", "text/html"}}, "visibility": visibilitySchema()}, Required: []string{"title", "content", "content_type"}}},
 		}},
 		Responses: map[string]*huma.Response{"200": {Description: "The same bytes were uploaded before"}},
 	}, s.uploadDocument)
@@ -107,6 +110,7 @@ func (s *Server) registerDocuments() {
 		OperationID: "delete-document", Method: http.MethodDelete, Path: "/v1/documents/{id}", DefaultStatus: http.StatusNoContent,
 		Summary: "Delete a document (admin)", Tags: []string{"documents"},
 	}, s.deleteDocument)
+	s.registerDocumentVisibility()
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -114,6 +118,7 @@ func ptr[T any](v T) *T { return &v }
 // upload is a parsed upload request.
 type upload struct {
 	title, contentType, filename string
+	visibility                   string
 	data                         []byte
 }
 
@@ -143,7 +148,7 @@ func (s *Server) parseUpload(in *UploadInput) (upload, error) {
 			return upload{}, problem(http.StatusUnprocessableEntity, "validation", "content_type is required",
 				&huma.ErrorDetail{Location: "body.content_type", Message: "required"})
 		}
-		return upload{title: j.Title, contentType: j.ContentType, data: []byte(j.Content)}, nil
+		return upload{title: j.Title, contentType: j.ContentType, visibility: j.Visibility, data: []byte(j.Content)}, nil
 	case "multipart/form-data":
 		mr := multipart.NewReader(bytes.NewReader(in.RawBody), params["boundary"])
 		var u upload
@@ -169,6 +174,10 @@ func (s *Server) parseUpload(in *UploadInput) (upload, error) {
 				var b []byte
 				b, err = io.ReadAll(io.LimitReader(part, 4*maxTitle+1))
 				u.title = string(b)
+			case "visibility":
+				var b []byte
+				b, err = io.ReadAll(io.LimitReader(part, 64))
+				u.visibility = string(b)
 			default:
 				return upload{}, problem(http.StatusBadRequest, "unknown-field", fmt.Sprintf("unknown form field %q", part.FormName()))
 			}
@@ -197,7 +206,12 @@ func (s *Server) uploadDocument(ctx context.Context, in *UploadInput) (*Document
 	if err != nil {
 		return nil, err
 	}
-	doc, created, err := s.app.UploadDocument(ctx, p, app.Upload{Title: u.title, Filename: u.filename, ContentType: u.contentType, Data: u.data})
+	vis, err := parseVisibility(u.visibility, "body.visibility")
+	if err != nil {
+		return nil, err
+	}
+	doc, created, err := s.app.UploadDocument(ctx, p, app.Upload{Title: u.title, Filename: u.filename, ContentType: u.contentType,
+		Data: u.data, Visibility: vis})
 	if e, ok := app.AsError(err); ok && e.Code == app.CodeExtractionLimit {
 		// A hostile or pathological file: worth an operator's look, and
 		// the hash finds it again if the same bytes come back.

@@ -51,7 +51,7 @@ func (s *Server) registerFrameworks() {
 	huma.Register(s.api, huma.Operation{
 		OperationID: "get-framework", Method: http.MethodGet, Path: "/v1/frameworks/{role}",
 		Summary:     "The company-tailored framework of a role",
-		Description: "The framework of the latest library version at a tier: the catalog framework's shape, with the adjustments (and their reasons) and the evidence behind each competency; retired and proposed competencies are left out. Without a tailored framework for the role, the catalog framework for the company's industry (tailored: false). Unknown role: 404. Analysts see no document excerpts.",
+		Description: "The framework of the latest library version at a tier: the catalog framework's shape, with the adjustments (and their reasons) and the evidence behind each competency; retired and proposed competencies are left out. Without a tailored framework for the role, the catalog framework for the company's industry (tailored: false). Unknown role: 404. Analysts see no document excerpts; managers and employees only those of documents visible to everyone.",
 		Tags:        []string{"library"},
 	}, s.getFramework)
 }
@@ -89,18 +89,26 @@ func (s *Server) getFramework(ctx context.Context, in *TailoredFrameworkInput) (
 		}
 		if hasLatest {
 			if rf, ok := latest.RoleFramework(in.Role); ok {
+				x, err := excerptsFor(tx, p)
+				if err != nil {
+					return err
+				}
+				x = x.of(latest.Library)
 				f, _ := latest.Framework(in.Role)
 				out = tailoredBody(rf, tier)
-				out.Tailored, out.LibraryVersion, out.Reason = true, latest.Version, f.Reason
+				out.Tailored, out.LibraryVersion, out.Reason = true, latest.Version, x.scrub(f.Reason)
 				entries := make(map[string]library.FrameworkEntry, len(f.Competencies))
 				for _, e := range f.Competencies {
 					entries[e.Slug] = e
 				}
 				for i, c := range out.Competencies {
 					e := entries[c.Slug]
-					out.Competencies[i].Reason = e.Reason
+					out.Competencies[i].Reason = x.scrub(e.Reason)
+					for j, a := range c.Adjustments {
+						out.Competencies[i].Adjustments[j].Reason = x.scrub(a.Reason)
+					}
 					if len(e.Evidence) > 0 {
-						out.Competencies[i].Evidence = toEvidenceBodies(e.Evidence, showsExcerpts(p))
+						out.Competencies[i].Evidence = toEvidenceBodies(e.Evidence, x)
 					}
 				}
 				return nil

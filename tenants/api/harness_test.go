@@ -109,6 +109,10 @@ func startEnv(t *testing.T, db storetest.DB, extractor app.Extractor, extra ...w
 	}
 	lim := api.Limits{Extract: extract.DefaultLimits(), MaxValues: 100, RatePerSecond: -1}
 	lim.Extract.MaxBytes = maxDoc
+	lim.Stream.IDSecret = testSecret
+	// Bursts of concurrent uploads (TestBurstCoalesces) pass; TestUploadShare
+	// tests the upload limits on a server of its own.
+	lim.Share = api.ShareLimits{UploadsPerTenant: 32, Uploads: 32}
 	srv := httptest.NewServer(api.New(api.Config{Store: db.Store, Verifier: verifier, Ready: bus.Ready, Bus: bus, Limits: lim, Logger: log, Extractor: extractor, MetricsOnAPI: true,
 		Replay: workers.Replay(ws), Registerer: reg, Gatherer: reg}).Handler())
 	t.Cleanup(func() {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/cadrehq/cadre/domain/competency"
 	"github.com/cadrehq/cadre/domain/library"
-	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
@@ -109,7 +108,7 @@ func (s *Server) registerLibrary() {
 	huma.Register(s.api, huma.Operation{
 		OperationID: "get-library", Method: http.MethodGet, Path: "/v1/library",
 		Summary:     "The current library version",
-		Description: "The newest immutable library version: competencies with origin, status, relevance, evidence and levels; the role frameworks tailored to the company; the inputs and a change summary. 404 until the first build finished. Analysts see no document excerpts.",
+		Description: "The newest immutable library version: competencies with origin, status, relevance, evidence and levels; the role frameworks tailored to the company; the inputs and a change summary. 404 until the first build finished. Analysts see no document excerpts; managers and employees only those of documents visible to everyone.",
 		Tags:        tags,
 	}, s.getLibrary)
 	s.registerLibraryVersions(tags)
@@ -118,37 +117,36 @@ func (s *Server) registerLibrary() {
 	s.registerFrameworks()
 }
 
-// showsExcerpts reports whether p may read document excerpts: every tenant
-// role but the analyst's (DESIGN §1).
-func showsExcerpts(p tenants.Principal) bool {
-	return p.Has(tenants.RoleAdmin, tenants.RoleManager, tenants.RoleEmployee)
-}
-
 func (s *Server) getLibrary(ctx context.Context, _ *struct{}) (*LibraryOutput, error) {
 	p, err := tenantPrincipal(ctx, anyTenantRole...)
 	if err != nil {
 		return nil, err
 	}
 	var v store.LibraryVersion
+	var x excerpts
 	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
-		v, err = tx.LatestLibrary()
+		if v, err = tx.LatestLibrary(); err != nil {
+			return err
+		}
+		x, err = excerptsFor(tx, p)
 		return err
 	})
 	if err != nil {
 		return nil, s.fail(ctx, "get library", err)
 	}
-	return &LibraryOutput{Body: toLibraryBody(v, showsExcerpts(p))}, nil
+	return &LibraryOutput{Body: toLibraryBody(v, x)}, nil
 }
 
-func toLibraryBody(v store.LibraryVersion, excerpts bool) LibraryBody {
+func toLibraryBody(v store.LibraryVersion, x excerpts) LibraryBody {
+	x = x.of(v.Library)
 	b := LibraryBody{Version: v.Version, BuiltAt: v.BuiltAt, Digest: v.Digest, ContextRevision: v.ContextRevision,
 		CatalogVersion: v.CatalogVersion, Industry: v.Industry, Competencies: make([]CompetencyBody, 0, len(v.Competencies)),
 		Frameworks: make([]LibraryFrameworkBody, 0, len(v.Frameworks)), Inputs: v.Inputs, Summary: toSummaryBody(v.Summary)}
 	for _, c := range v.Competencies {
-		b.Competencies = append(b.Competencies, toCompetencyBody(c, excerpts))
+		b.Competencies = append(b.Competencies, toCompetencyBody(c, x))
 	}
 	for _, f := range v.Frameworks {
-		b.Frameworks = append(b.Frameworks, toLibraryFrameworkBody(f, excerpts))
+		b.Frameworks = append(b.Frameworks, toLibraryFrameworkBody(f, x))
 	}
 	return b
 }
@@ -167,10 +165,10 @@ func toSummaryBody(s store.LibrarySummary) SummaryBody {
 	return b
 }
 
-func toCompetencyBody(c library.Competency, excerpts bool) CompetencyBody {
+func toCompetencyBody(c library.Competency, x excerpts) CompetencyBody {
 	b := CompetencyBody{Slug: c.Slug, Name: c.Name, Category: c.Category.String(), Description: c.Description, Origin: string(c.Origin),
 		Status: string(c.Status), Pinned: c.Pinned, Relevance: c.Relevance, Levels: make([]LevelBody, 0, len(c.Levels)),
-		Keywords: c.Keywords, Aliases: c.Aliases, Evidence: toEvidenceBodies(c.Evidence, excerpts), Reasons: c.Reasons}
+		Keywords: c.Keywords, Aliases: c.Aliases, Evidence: toEvidenceBodies(c.Evidence, x), Reasons: scrubAll(c.Reasons, x)}
 	for _, l := range c.Levels {
 		b.Levels = append(b.Levels, LevelBody{Level: l.Level, Label: l.Label, Descriptor: l.Descriptor})
 	}
@@ -187,14 +185,14 @@ func toCompetencyBody(c library.Competency, excerpts bool) CompetencyBody {
 	return b
 }
 
-func toEvidenceBodies(es []library.Evidence, excerpts bool) []LibraryEvidenceBody {
+func toEvidenceBodies(es []library.Evidence, x excerpts) []LibraryEvidenceBody {
 	out := make([]LibraryEvidenceBody, 0, len(es))
 	for _, e := range es {
 		b := LibraryEvidenceBody{DocumentID: e.DocumentID, Terms: e.Terms, Score: e.Score, Value: e.Value}
 		if e.DocumentID != "" {
 			start, end := e.Start, e.End
 			b.Start, b.End = &start, &end
-			if excerpts {
+			if x.shows(e.DocumentID) {
 				b.Excerpt = e.Excerpt
 			}
 		}
@@ -203,24 +201,36 @@ func toEvidenceBodies(es []library.Evidence, excerpts bool) []LibraryEvidenceBod
 	return out
 }
 
-func toAdjustmentBodies(as []competency.Adjustment) []AdjustmentBody {
+func toAdjustmentBodies(as []competency.Adjustment, x excerpts) []AdjustmentBody {
 	var out []AdjustmentBody
 	for _, a := range as {
-		out = append(out, AdjustmentBody{Tier: a.Tier.String(), From: a.From.Int(), To: a.To.Int(), Reason: a.Reason})
+		out = append(out, AdjustmentBody{Tier: a.Tier.String(), From: a.From.Int(), To: a.To.Int(), Reason: x.scrub(a.Reason)})
 	}
 	return out
 }
 
-func toLibraryFrameworkBody(f library.Framework, excerpts bool) LibraryFrameworkBody {
-	b := LibraryFrameworkBody{Role: RoleRef{Slug: f.Role.Slug, Title: f.Role.Title}, Industry: f.Industry, Description: f.Description,
-		Reason: f.Reason, Competencies: make([]LibraryEntryBody, 0, len(f.Competencies))}
+func toLibraryFrameworkBody(f library.Framework, x excerpts) LibraryFrameworkBody {
+	b := LibraryFrameworkBody{Role: RoleRef{Slug: f.Role.Slug, Title: f.Role.Title}, Industry: f.Industry, Description: x.scrub(f.Description),
+		Reason: x.scrub(f.Reason), Competencies: make([]LibraryEntryBody, 0, len(f.Competencies))}
 	for _, e := range f.Competencies {
 		eb := LibraryEntryBody{Slug: e.Slug, Name: e.Name, Category: e.Category.String(), Description: e.Description, Group: e.Group.String(),
-			Levels: e.Levels, Adjustments: toAdjustmentBodies(e.Adjustments), Reason: e.Reason}
+			Levels: e.Levels, Adjustments: toAdjustmentBodies(e.Adjustments, x), Reason: x.scrub(e.Reason)}
 		if len(e.Evidence) > 0 {
-			eb.Evidence = toEvidenceBodies(e.Evidence, excerpts)
+			eb.Evidence = toEvidenceBodies(e.Evidence, x)
 		}
 		b.Competencies = append(b.Competencies, eb)
 	}
 	return b
+}
+
+// scrubAll scrubs every text of ss (see excerpts.scrub).
+func scrubAll(ss []string, x excerpts) []string {
+	if len(x.withheld) == 0 {
+		return ss
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = x.scrub(s)
+	}
+	return out
 }

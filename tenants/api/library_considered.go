@@ -41,7 +41,7 @@ func (s *Server) registerLibraryConsidered(tags []string) {
 }
 
 func (s *Server) listLibraryConsidered(ctx context.Context, in *LibraryVersionInput) (*ConsideredOutput, error) {
-	_, v, err := s.libraryVersion(ctx, in.N, "list considered competencies", tenants.RoleAdmin)
+	_, v, x, err := s.libraryVersion(ctx, in.N, "list considered competencies", tenants.RoleAdmin)
 	if err != nil {
 		return nil, err
 	}
@@ -49,12 +49,12 @@ func (s *Server) listLibraryConsidered(ctx context.Context, in *LibraryVersionIn
 	out.Body.Version = v.Version
 	out.Body.Items = make([]ConsideredBody, 0, len(v.Considered))
 	for _, c := range v.Considered {
-		out.Body.Items = append(out.Body.Items, toConsideredBody(c))
+		out.Body.Items = append(out.Body.Items, toConsideredBody(c, x))
 	}
 	return out, nil
 }
 
-func toConsideredBody(c library.Considered) ConsideredBody {
+func toConsideredBody(c library.Considered, x excerpts) ConsideredBody {
 	return ConsideredBody{Slug: c.Slug, Name: c.Name, Category: c.Category.String(), Relevance: c.Relevance,
-		Reason: c.Reason, Evidence: toEvidenceBodies(c.Evidence, true)}
+		Reason: c.Reason, Evidence: toEvidenceBodies(c.Evidence, x)}
 }

@@ -421,8 +421,13 @@ func TestLibraryVersionsDiffAndFrameworks(t *testing.T) {
 				t.Errorf("competency %s: origin %q status %q", c.Slug, c.Origin, c.Status)
 			}
 		}
+		if strings.Contains(string(r.Body), `"excerpt"`) {
+			t.Errorf("employee: the library shows excerpts of an admins-only document")
+		}
+		expect(t, e.do("PUT", "/v1/documents/"+docID+"/visibility", admin, map[string]any{"visibility": "everyone"}), 200, "share the document")
+		r = e.do("GET", "/v1/library", employee, nil)
 		if !strings.Contains(string(r.Body), `"excerpt"`) {
-			t.Errorf("employee: the library shows no evidence excerpts")
+			t.Errorf("employee: the library shows no evidence excerpts of a document visible to everyone")
 		}
 
 		// History, newest first, with summaries and no content.

@@ -69,7 +69,7 @@ func (s *Server) registerLibraryVersions(tags []string) {
 	}, s.listLibraryVersions)
 	huma.Register(s.api, huma.Operation{
 		OperationID: "get-library-version", Method: http.MethodGet, Path: "/v1/library/versions/{n}",
-		Summary: "One library version", Description: "Versions are immutable. Analysts see no document excerpts.", Tags: tags,
+		Summary: "One library version", Description: "Versions are immutable. Analysts see no document excerpts; managers and employees only those of documents visible to everyone.", Tags: tags,
 	}, s.getLibraryVersion)
 	huma.Register(s.api, huma.Operation{
 		OperationID: "diff-library", Method: http.MethodGet, Path: "/v1/library/diff",
@@ -148,33 +148,38 @@ func (s *Server) listLibraryVersions(ctx context.Context, in *LibraryVersionsInp
 }
 
 func (s *Server) getLibraryVersion(ctx context.Context, in *LibraryVersionInput) (*LibraryOutput, error) {
-	p, v, err := s.libraryVersion(ctx, in.N, "get library version", anyTenantRole...)
+	_, v, x, err := s.libraryVersion(ctx, in.N, "get library version", anyTenantRole...)
 	if err != nil {
 		return nil, err
 	}
-	return &LibraryOutput{Body: toLibraryBody(v, showsExcerpts(p))}, nil
+	return &LibraryOutput{Body: toLibraryBody(v, x)}, nil
 }
 
 // libraryVersion reads version n (a path parameter) of the caller's
-// tenant, for the roles given; op names the route in the error log.
-func (s *Server) libraryVersion(ctx context.Context, n, op string, roles ...tenants.Role) (tenants.Principal, store.LibraryVersion, error) {
+// tenant, for the roles given, with the excerpts the caller may see; op
+// names the route in the error log.
+func (s *Server) libraryVersion(ctx context.Context, n, op string, roles ...tenants.Role) (tenants.Principal, store.LibraryVersion, excerpts, error) {
 	var v store.LibraryVersion
+	var x excerpts
 	p, err := tenantPrincipal(ctx, roles...)
 	if err != nil {
-		return p, v, err
+		return p, v, x, err
 	}
 	num, err := parseVersion(n, "path.n")
 	if err != nil {
-		return p, v, err
+		return p, v, x, err
 	}
 	err = s.cfg.Store.InTenant(ctx, p.Tenant, func(tx *store.Tx) error {
-		v, err = tx.LibraryVersion(num)
+		if v, err = tx.LibraryVersion(num); err != nil {
+			return err
+		}
+		x, err = excerptsFor(tx, p)
 		return err
 	})
 	if err != nil {
-		return p, v, s.fail(ctx, op, err)
+		return p, v, x, s.fail(ctx, op, err)
 	}
-	return p, v, nil
+	return p, v, x, nil
 }
 
 func (s *Server) diffLibrary(ctx context.Context, in *LibraryDiffInput) (*LibraryDiffOutput, error) {

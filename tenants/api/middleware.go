@@ -199,7 +199,15 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		addr := clientAddr(r)
+		if blocked, wait := s.share.badAuth.blocked(addr); blocked {
+			// Too many requests without a valid token from this address:
+			// refused before the token costs a verification.
+			tooMany(w, wait, "too many requests without a valid token from this address; slow down")
+			return
+		}
 		unauth := func(detail string) {
+			s.share.badAuth.take(addr, 1)
 			w.Header().Set("WWW-Authenticate", `Bearer realm="cadre"`)
 			writeProblem(w, problem(http.StatusUnauthorized, "", detail))
 		}
@@ -235,11 +243,19 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 			scope = p.Tenant.String()
 		}
-		if !s.limiter.allow(scope) {
+		allowed, lim, wait := s.limiter.allow(scope)
+		setRateLimitHeaders(w.Header(), lim)
+		if !allowed {
 			noteDenial(r.Context(), "rate limit of "+scope)
-			w.Header().Set("Retry-After", "1")
-			writeProblem(w, problem(http.StatusTooManyRequests, "", "too many requests for this tenant; slow down"))
+			tooMany(w, wait, "too many requests for this tenant; slow down")
 			return
+		}
+		if isUpload(r) {
+			release, ok := s.admitUpload(w, r, scope)
+			if !ok {
+				return
+			}
+			defer release()
 		}
 		next.ServeHTTP(w, r.WithContext(tenants.WithPrincipal(r.Context(), p)))
 	})
@@ -351,12 +367,12 @@ func newRateLimiters(rps float64, burst int) *rateLimiters {
 	return &rateLimiters{rps: rate.Limit(rps), burst: burst, m: map[string]*rate.Limiter{}}
 }
 
-func (l *rateLimiters) allow(scope string) bool {
+func (l *rateLimiters) allow(scope string) (ok bool, lim *rate.Limiter, wait time.Duration) {
 	if l.rps <= 0 {
-		return true
+		return true, nil, 0
 	}
 	l.mu.Lock()
-	lim, ok := l.m[scope]
+	lim, ok = l.m[scope]
 	if !ok {
 		if len(l.m) > 100000 { // bound memory; buckets refill quickly
 			l.m = map[string]*rate.Limiter{}
@@ -365,7 +381,11 @@ func (l *rateLimiters) allow(scope string) bool {
 		l.m[scope] = lim
 	}
 	l.mu.Unlock()
-	return lim.Allow()
+	now := time.Now()
+	if lim.AllowN(now, 1) {
+		return true, lim, 0
+	}
+	return false, lim, time.Duration((1 - lim.TokensAt(now)) / float64(l.rps) * float64(time.Second))
 }
 
 // tenantCache remembers for a short while which tenants exist, so that

@@ -37,6 +37,13 @@ type Limits struct {
 	MaxPageSize int
 	// Stream bounds the live event stream. Defaults: see StreamLimits.
 	Stream StreamLimits
+	// Quotas are each tenant's default quotas and analytics threshold
+	// (the platform admin overrides them per tenant). Defaults: see
+	// app.Quotas.
+	Quotas app.Quotas
+	// Share bounds concurrent work and uploaded bytes per tenant and per
+	// client address. Defaults: see ShareLimits.
+	Share ShareLimits
 }
 
 func (l *Limits) defaults() {
@@ -59,6 +66,7 @@ func (l *Limits) defaults() {
 		l.MaxPageSize = 200
 	}
 	l.Stream.defaults()
+	l.Share.defaults()
 }
 
 // Config holds the API's dependencies.
@@ -111,6 +119,7 @@ type Server struct {
 	handler http.Handler
 	metrics *httpMetrics
 	limiter *rateLimiters
+	share   *fairShare
 	tenants *tenantCache
 	streams *streamHub
 }
@@ -146,9 +155,10 @@ func newServer(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(),
 		app: app.New(app.Config{Store: cfg.Store, Replay: cfg.Replay, Extractor: cfg.Extractor,
-			Limits: app.Limits{Extract: cfg.Limits.Extract, MaxValues: cfg.Limits.MaxValues}})}
+			Limits: app.Limits{Extract: cfg.Limits.Extract, MaxValues: cfg.Limits.MaxValues, Quotas: cfg.Limits.Quotas}})}
 	s.metrics = newHTTPMetrics(cfg.Registerer)
 	s.limiter = newRateLimiters(cfg.Limits.RatePerSecond, cfg.Limits.Burst)
+	s.share = newFairShare(cfg.Limits.Share)
 	s.tenants = newTenantCache(cfg.Store, 5*time.Second)
 
 	hc := huma.DefaultConfig("Cadre API", cfg.Version)
@@ -180,6 +190,7 @@ func (s *Server) ForgetTenant(id string) { s.tenants.forget(id) }
 func (s *Server) registerOps() {
 	s.registerHealth(s.cfg.MetricsOnAPI)
 	s.registerTenants()
+	s.registerQuotas()
 	s.registerDocuments()
 	s.registerValues()
 	s.registerLibrary()

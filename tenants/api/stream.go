@@ -20,19 +20,20 @@ import (
 // StreamInput selects and positions the live event stream.
 type StreamInput struct {
 	Types       string `query:"types" doc:"Comma-separated event types to send, full (cadre.document.uploaded) or short (document.uploaded). Default: every type."`
-	Since       string `query:"since" doc:"Send the events after this stream sequence (the SSE id); since=0 sends every event still retained, then follows live. Without since or Last-Event-ID the stream starts with new events."`
+	Since       string `query:"since" doc:"Send the events after this event id (an SSE id this stream sent to the tenant); since=0 sends every event still retained, then follows live. Without since or Last-Event-ID the stream starts with new events."`
 	LastEventID string `header:"Last-Event-ID" doc:"The id of the last event received: the stream resumes after it (takes precedence over since). Browsers send it when they reconnect."`
 }
 
 // streamDescription documents the stream in the OpenAPI document.
 const streamDescription = "Server-Sent Events of the caller's tenant's CloudEvents (structured JSON as `data:`), " +
-	"with `id:` the JetStream stream sequence and `event:` the CloudEvents type. " +
+	"with `id:` an opaque event id (good in this tenant only; it resumes the stream) and `event:` the CloudEvents type. " +
 	"An idle stream sends the comment `: keep-alive` every %s. A client that does not keep up is cut off; " +
 	"like any client that reconnects, it resumes with `Last-Event-ID` (or `?since=`) and loses nothing still retained. " +
 	"At most %d open streams per tenant (429 beyond)."
 
 func (s *Server) registerStream() {
 	s.streams = newStreamHub(s.cfg.Limits.Stream.PerTenant, s.cfg.Registerer)
+	s.streams.ids = newStreamIDs(s.cfg.Limits.Stream.IDSecret)
 	huma.Register(s.api, huma.Operation{
 		OperationID: "stream-events", Method: http.MethodGet, Path: "/v1/events/stream",
 		Summary: "Live event stream (analyst, admin)", Description: fmt.Sprintf(streamDescription, s.cfg.Limits.Stream.Heartbeat, s.cfg.Limits.Stream.PerTenant), Tags: []string{"events"},
@@ -41,7 +42,7 @@ func (s *Server) registerStream() {
 				Description: "An endless text/event-stream of the tenant's events.",
 				Content: map[string]*huma.MediaType{"text/event-stream": {Schema: &huma.Schema{
 					Type:        huma.TypeString,
-					Description: "Frames `id: <seq>\\nevent: <type>\\ndata: <CloudEvent JSON>\\n\\n`, the comment `: keep-alive`, and `retry: <ms>`.",
+					Description: "Frames `id: <event id>\\nevent: <type>\\ndata: <CloudEvent JSON>\\n\\n`, the comment `: keep-alive`, and `retry: <ms>`.",
 				}}},
 			},
 		},
@@ -68,7 +69,7 @@ func (s *Server) streamEvents(ctx context.Context, in *StreamInput) (*huma.Strea
 	if err != nil {
 		return nil, err
 	}
-	after, resume, err := streamPosition(in.LastEventID, in.Since)
+	after, resume, err := s.streams.ids.position(p.Tenant, in.LastEventID, in.Since)
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +174,7 @@ func (s *Server) serveStream(ctx context.Context, w http.ResponseWriter, p tenan
 			if len(types) > 0 && !types[r.Event.Type] {
 				continue
 			}
-			if err := sw.event(r.Seq, r.Event); err != nil {
+			if err := sw.event(s.streams.ids.encode(tenant, r.Seq), r.Event); err != nil {
 				fail(err)
 				return
 			}
@@ -222,9 +223,10 @@ func parseStreamTypes(raw string) (map[events.Type]bool, error) {
 	return types, nil
 }
 
-// streamPosition returns the sequence after which the stream starts, from
-// Last-Event-ID (first) or ?since=; resume is false when neither is given.
-func streamPosition(lastEventID, since string) (after uint64, resume bool, err error) {
+// position returns the sequence after which the stream starts, from
+// Last-Event-ID (first) or ?since=: an event id sent to the tenant, or 0 for
+// every event retained; resume is false when neither is given.
+func (ids *streamIDs) position(tenant tenants.ID, lastEventID, since string) (after uint64, resume bool, err error) {
 	loc, raw := "header.Last-Event-ID", strings.TrimSpace(lastEventID)
 	if raw == "" {
 		loc, raw = "query.since", strings.TrimSpace(since)
@@ -232,10 +234,13 @@ func streamPosition(lastEventID, since string) (after uint64, resume bool, err e
 	if raw == "" {
 		return 0, false, nil
 	}
-	after, err = strconv.ParseUint(raw, 10, 63)
-	if err != nil {
-		return 0, false, problem(http.StatusUnprocessableEntity, "validation", "an event id is a stream sequence: a non-negative integer",
-			&huma.ErrorDetail{Location: loc, Message: "not a stream sequence", Value: streamClip(raw, 100)})
+	if raw == "0" {
+		return 0, true, nil
+	}
+	after, ok := ids.decode(tenant, raw)
+	if !ok {
+		return 0, false, problem(http.StatusUnprocessableEntity, "validation", "not an event id of this stream: reconnect without it, or with since=0",
+			&huma.ErrorDetail{Location: loc, Message: "not an event id of this stream", Value: streamClip(raw, 100)})
 	}
 	return after, true, nil
 }

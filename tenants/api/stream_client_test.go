@@ -41,7 +41,8 @@ type sseFrame struct {
 
 // streamEvent is an event frame decoded.
 type streamEvent struct {
-	Seq   uint64
+	Seq   uint64 // the stream sequence, decoded from ID
+	ID    string // the SSE id
 	Type  string
 	Event events.Event
 }
@@ -87,6 +88,9 @@ func newStreamServerAuth(t testing.TB, e *env, lim api.StreamLimits, cfg auth.Co
 		t.Fatal(err)
 	}
 	limits := e.limit
+	if lim.IDSecret == nil {
+		lim.IDSecret = testSecret
+	}
 	limits.Stream = lim
 	reg := prometheus.NewRegistry()
 	a := api.New(api.Config{Store: e.db.Store, Verifier: verifier, Bus: e.bus, Limits: limits,
@@ -265,10 +269,6 @@ func (c *sseClient) drain() ([]streamEvent, error) {
 
 func decodeSSEFrame(t testing.TB, f sseFrame) streamEvent {
 	t.Helper()
-	seq, err := strconv.ParseUint(f.ID, 10, 64)
-	if err != nil {
-		t.Fatalf("frame id %q: %v", f.ID, err)
-	}
 	var e events.Event
 	if err := json.Unmarshal([]byte(f.Data), &e); err != nil {
 		t.Fatalf("frame data %q: %v", f.Data, err)
@@ -279,7 +279,19 @@ func decodeSSEFrame(t testing.TB, f sseFrame) streamEvent {
 	if string(e.Type) != f.Event {
 		t.Fatalf("frame event %q, data type %q: want the same", f.Event, e.Type)
 	}
-	return streamEvent{Seq: seq, Type: f.Event, Event: e}
+	seq, ok := api.DecodeStreamID(testSecret, e.Tenant(), f.ID)
+	if !ok {
+		t.Fatalf("frame id %q: not an event id of tenant %s", f.ID, e.Tenant())
+	}
+	return streamEvent{Seq: seq, ID: f.ID, Type: f.Event, Event: e}
+}
+
+// sinceSeq is the ?since= that resumes tenant's stream after sequence seq.
+func sinceSeq(tenant tenants.ID, seq uint64) string {
+	if seq == 0 {
+		return "?since=0"
+	}
+	return "?since=" + api.EncodeStreamID(testSecret, tenant, seq)
 }
 
 // hasEventIDs reports whether got holds every event id of want.

@@ -30,6 +30,8 @@ type streamHub struct {
 	stop chan struct{}
 
 	metrics *streamMetrics
+	// ids makes the events' SSE ids (set once, before serving).
+	ids *streamIDs
 }
 
 func newStreamHub(perTenant int, reg prometheus.Registerer) *streamHub {

@@ -17,6 +17,12 @@ type StreamLimits struct {
 	// Retry is the reconnection delay the stream suggests to clients (the
 	// SSE `retry:` field). Default 3s.
 	Retry time.Duration
+	// IDSecret keys the events' SSE ids, which are opaque and per tenant
+	// (see streamIDs). Replicas behind one load balancer need the same
+	// secret for a client to resume on another; empty draws a random one
+	// per process, and an id from before a restart is then refused (the
+	// client reconnects without it).
+	IDSecret []byte
 }
 
 func (l *StreamLimits) defaults() {

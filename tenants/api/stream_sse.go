@@ -41,17 +41,17 @@ func flushErrorOf(w http.ResponseWriter, rc *http.ResponseController) func() err
 	}
 }
 
-// event writes one event: `id:` its stream sequence, `event:` its type and
+// event writes one event: `id:` its event id (see streamIDs), `event:` its type and
 // `data:` the structured CloudEvent on one line (JSON encoding leaves no raw
 // newline in it).
-func (s *sseWriter) event(seq uint64, e events.Event) error {
+func (s *sseWriter) event(id string, e events.Event) error {
 	data, err := json.Marshal(e)
 	if err != nil {
 		return fmt.Errorf("encode event %s: %w", e.ID, err)
 	}
 	b := s.buf[:0]
 	b = append(b, "id: "...)
-	b = strconv.AppendUint(b, seq, 10)
+	b = append(b, id...)
 	b = append(b, "\nevent: "...)
 	b = append(b, e.Type...)
 	b = append(b, "\ndata: "...)

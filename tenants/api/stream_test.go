@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -71,7 +70,7 @@ func TestStreamResume(t *testing.T) {
 
 		more := publishPlanEvents(t, e, tenant, 5, 0)
 		expect(t, e.do("PUT", "/v1/values", admin, putValues("Candour", "Focus")), 200, "values again")
-		last := strconv.FormatUint(got1[len(got1)-1].Seq, 10)
+		last := got1[len(got1)-1].ID
 		// Last-Event-ID takes precedence over the since of the first URL.
 		c2 := mustOpenStream(t, ss.srv.URL, streamPath+"?since=0", analyst, "Last-Event-ID", last)
 		want := append(slices.Clone(first), more...)
@@ -180,7 +179,7 @@ func TestStreamSlowClient(t *testing.T) {
 		ss := newStreamServer(t, e, api.StreamLimits{WriteTimeout: 200 * time.Millisecond})
 		tenant, _ := e.createTenant("slow")
 		analyst := e.token(tenant, "dashboard", tenants.RoleAnalyst)
-		since := "?since=" + strconv.FormatUint(lastSeq(t, e), 10)
+		since := sinceSeq(tenant, lastSeq(t, e))
 
 		slow, r := openStream(t, ss.srv.URL, streamPath+since, analyst) // never read, for now
 		if slow == nil {
@@ -206,7 +205,7 @@ func TestStreamSlowClient(t *testing.T) {
 		}
 		resume := since
 		if len(part) > 0 {
-			resume = "?since=" + strconv.FormatUint(part[len(part)-1].Seq, 10)
+			resume = "?since=" + part[len(part)-1].ID
 		}
 		again := mustOpenStream(t, ss.srv.URL, streamPath+resume, analyst)
 		rest := again.eventsUntil(func(g []streamEvent) bool { return len(part)+len(g) >= len(got) })
@@ -223,7 +222,7 @@ func TestStreamTypes(t *testing.T) {
 		ss := newStreamServer(t, e, api.StreamLimits{})
 		tenant, admin := e.createTenant("types")
 		from := lastSeq(t, e)
-		c := mustOpenStream(t, ss.srv.URL, streamPath+"?since="+strconv.FormatUint(from, 10)+"&types=plan.updated,+cadre.values.updated", admin)
+		c := mustOpenStream(t, ss.srv.URL, streamPath+sinceSeq(tenant, from)+"&types=plan.updated,+cadre.values.updated", admin)
 		expect(t, e.do("PUT", "/v1/values", admin, putValues("Candour")), 200, "values")
 		plans := publishPlanEvents(t, e, tenant, 3, 0)
 		got := c.eventsUntil(func(g []streamEvent) bool {
@@ -468,7 +467,7 @@ func TestStreamTokenExpiry(t *testing.T) {
 		t.Errorf("stream with the expired token: got %d, want 401", r.Status)
 	}
 	more := publishPlanEvents(t, e, tenant, 2, 0)
-	resume := "?since=" + strconv.FormatUint(got[len(got)-1].Seq, 10)
+	resume := "?since=" + got[len(got)-1].ID
 	again := mustOpenStream(t, ss.srv.URL, streamPath+resume, e.token(tenant, "dashboard", tenants.RoleAnalyst))
 	rest := again.eventsUntil(hasEventIDs(more)) // every event published since (TestStreamResume checks there is no gap)
 	if rest[0].Seq <= got[len(got)-1].Seq {

@@ -15,6 +15,8 @@ type Limits struct {
 	Extract extract.Limits
 	// MaxValues bounds the company values in one replacement. Default 100.
 	MaxValues int
+	// Quotas are each tenant's default quotas. Defaults: see Quotas.
+	Quotas Quotas
 }
 
 func (l *Limits) defaults() {
@@ -24,6 +26,7 @@ func (l *Limits) defaults() {
 	if l.MaxValues <= 0 {
 		l.MaxValues = 100
 	}
+	l.Quotas.defaults()
 }
 
 // Extractor turns an upload's bytes into text within lim; errors wrap the

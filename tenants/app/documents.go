@@ -25,6 +25,8 @@ const MaxTitle = 300
 type Upload struct {
 	Title, Filename, ContentType string
 	Data                         []byte
+	// Visibility says who reads the document's excerpts; empty is admins.
+	Visibility store.Visibility
 }
 
 // UploadDocument stores a document (admin) and records its upload: the
@@ -56,7 +58,11 @@ func (a *App) UploadDocument(ctx context.Context, p tenants.Principal, u Upload)
 		return doc, false, extractRefusal(err)
 	}
 	doc = store.Document{ID: uuid.Must(uuid.NewV7()), Title: title, ContentType: ct, SizeBytes: int64(len(u.Data)),
-		SHA256: hex.EncodeToString(sum[:]), Text: ex.Text, CreatedBy: p.Subject, CreatedAt: a.now().UTC().Truncate(time.Microsecond)}
+		SHA256: hex.EncodeToString(sum[:]), Text: ex.Text, CreatedBy: p.Subject, CreatedAt: a.now().UTC().Truncate(time.Microsecond),
+		Visibility: store.VisibleToAdmins}
+	if u.Visibility != "" {
+		doc.Visibility = u.Visibility
+	}
 	created = true
 	err = a.inTenant(ctx, p, func(tx *tx) error {
 		if existing, err := tx.DocumentBySHA256(doc.SHA256); err == nil {
@@ -65,11 +71,17 @@ func (a *App) UploadDocument(ctx context.Context, p tenants.Principal, u Upload)
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
+		if err := tx.LockTenant("documents"); err != nil {
+			return err
+		}
+		if err := tx.checkDocumentQuotas(doc.SizeBytes); err != nil {
+			return err
+		}
 		if err := tx.InsertDocument(doc); err != nil {
 			return err
 		}
 		_, err := tx.record(change{Action: "document.upload", Resource: "document/" + doc.ID.String(),
-			Detail: map[string]any{"title": doc.Title, "sha256": doc.SHA256}, Context: true,
+			Detail: map[string]any{"title": doc.Title, "sha256": doc.SHA256, "visibility": string(doc.Visibility)}, Context: true,
 			Events: func(rev int64) []store.PendingEvent {
 				return event(events.TypeDocumentUploaded, doc.ID.String(), events.DocumentUploaded{DocumentID: doc.ID.String(), Title: doc.Title,
 					ContentType: doc.ContentType, SizeBytes: doc.SizeBytes, SHA256: doc.SHA256, ContextRevision: rev})

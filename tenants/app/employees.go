@@ -70,6 +70,12 @@ func (a *App) CreateEmployee(ctx context.Context, p tenants.Principal, in NewEmp
 		if err := checkManager(tx, e); err != nil {
 			return err
 		}
+		if err := tx.LockTenant("employees"); err != nil {
+			return err
+		}
+		if err := tx.checkEmployeeQuota(1); err != nil {
+			return err
+		}
 		before, err := tx.EmployeeRoleSlugs()
 		if err != nil {
 			return err

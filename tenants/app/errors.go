@@ -50,6 +50,8 @@ type Error struct {
 	Code   string
 	Detail string
 	Fields []Field
+	// Quota names the quota a "quota-exceeded" refusal would break.
+	Quota *QuotaExceeded
 }
 
 func (e *Error) Error() string {

@@ -72,6 +72,9 @@ func (a *App) ImportEmployees(ctx context.Context, p tenants.Principal, file []b
 		if len(plan.created) == 0 && len(plan.updated) == 0 {
 			return nil // nothing changes: nothing written, nothing emitted
 		}
+		if err := tx.checkEmployeeQuota(len(plan.created)); err != nil {
+			return err
+		}
 		if err := tx.ImportEmployees(plan.created, plan.updated); err != nil {
 			return err
 		}

@@ -18,6 +18,28 @@ type Document struct {
 	Text        string
 	CreatedBy   string
 	CreatedAt   time.Time
+	// Visibility says who reads the document's evidence excerpts.
+	Visibility Visibility
+}
+
+// Visibility says who may read a document's evidence excerpts: its admins
+// (the default, for documents that may be confidential) or everyone in the
+// tenant. Everyone sees the document's title and the competencies it backs.
+type Visibility string
+
+// The visibilities.
+const (
+	VisibleToAdmins   Visibility = "admins"
+	VisibleToEveryone Visibility = "everyone"
+)
+
+// ParseVisibility parses "admins" or "everyone".
+func ParseVisibility(s string) (Visibility, error) {
+	switch v := Visibility(s); v {
+	case VisibleToAdmins, VisibleToEveryone:
+		return v, nil
+	}
+	return "", fmt.Errorf("unknown visibility %q: want admins or everyone", s)
 }
 
 type documentRow struct {
@@ -30,6 +52,7 @@ type documentRow struct {
 	BodyText    string
 	CreatedBy   string
 	CreatedAt   time.Time
+	Visibility  string
 }
 
 func (documentRow) TableName() string { return "documents" }
@@ -40,16 +63,20 @@ func (r documentRow) toDocument() (Document, error) {
 		return Document{}, err
 	}
 	return Document{ID: id, Title: r.Title, ContentType: r.ContentType, SizeBytes: r.SizeBytes,
-		SHA256: r.SHA256, Text: r.BodyText, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC()}, nil
+		SHA256: r.SHA256, Text: r.BodyText, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC(), Visibility: Visibility(r.Visibility)}, nil
 }
 
-const documentMeta = "tenant_id, id, title, content_type, size_bytes, sha256, created_by, created_at"
+const documentMeta = "tenant_id, id, title, content_type, size_bytes, sha256, created_by, created_at, visibility"
 
 // InsertDocument stores a document. The same content (sha256) twice in a
 // tenant is ErrConflict.
 func (tx *Tx) InsertDocument(d Document) error {
+	if d.Visibility == "" {
+		d.Visibility = VisibleToAdmins
+	}
 	row := documentRow{TenantID: tx.tenant.String(), ID: d.ID.String(), Title: d.Title, ContentType: d.ContentType,
-		SizeBytes: d.SizeBytes, SHA256: d.SHA256, BodyText: d.Text, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt.UTC()}
+		SizeBytes: d.SizeBytes, SHA256: d.SHA256, BodyText: d.Text, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt.UTC(),
+		Visibility: string(d.Visibility)}
 	if err := tx.db.Create(&row).Error; err != nil {
 		return fmt.Errorf("insert document: %w", translate(err))
 	}
@@ -113,4 +140,50 @@ func (tx *Tx) DeleteDocument(id uuid.UUID) (Document, error) {
 		return Document{}, fmt.Errorf("delete document: %w", err)
 	}
 	return d, nil
+}
+
+// SetDocumentVisibility changes who reads a document's excerpts; a missing
+// document is ErrNotFound.
+func (tx *Tx) SetDocumentVisibility(id uuid.UUID, v Visibility) error {
+	res := tx.db.Model(&documentRow{}).Where("tenant_id = ? AND id = ?", tx.tenant.String(), id.String()).Update("visibility", string(v))
+	if res.Error != nil {
+		return fmt.Errorf("set document visibility: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// AdminOnlyDocuments returns the IDs of the tenant's documents whose
+// excerpts only admins read.
+func (tx *Tx) AdminOnlyDocuments() (map[string]bool, error) {
+	var ids []string
+	err := tx.db.Model(&documentRow{}).Where("tenant_id = ? AND visibility = ?", tx.tenant.String(), string(VisibleToAdmins)).
+		Pluck("id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("admin-only documents: %w", err)
+	}
+	out := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}
+
+// DocumentUsage is what a tenant's documents take up, against its quotas.
+type DocumentUsage struct {
+	Documents int64
+	Bytes     int64
+}
+
+// DocumentUsage counts the tenant's documents and their bytes.
+func (tx *Tx) DocumentUsage() (DocumentUsage, error) {
+	var u DocumentUsage
+	err := tx.db.Model(&documentRow{}).Select("COUNT(*) AS documents, COALESCE(SUM(size_bytes), 0) AS bytes").
+		Where("tenant_id = ?", tx.tenant.String()).Scan(&u).Error
+	if err != nil {
+		return DocumentUsage{}, fmt.Errorf("document usage: %w", err)
+	}
+	return u, nil
 }

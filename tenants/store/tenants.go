@@ -81,7 +81,7 @@ var tenantTables = []string{
 	"analytics_totals", "analytics_cells", "analytics_employee_scores", "analytics_employees",
 	"plan_fanouts", "plan_heads", "plans", "assessment_reviews", "assessment_results", "assessments", "employees",
 	"idempotency_keys", "audit_log", "company_values", "documents",
-	"processed_events", "dead_letters", "library_builds", "library_overrides", "library_versions", "outbox",
+	"processed_events", "dead_letters", "library_builds", "library_overrides", "library_versions", "outbox", "tenant_limits",
 }
 
 // TenantTables returns the tables holding tenant-owned rows (besides tenants).
