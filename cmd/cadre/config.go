@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cadrehq/cadre/internal/crypt"
 	"github.com/cadrehq/cadre/tenants/api"
 	"github.com/cadrehq/cadre/tenants/store"
 )
@@ -64,6 +66,10 @@ type Config struct {
 	// CORSOrigins (CADRE_CORS_ORIGINS): comma-separated browser origins
 	// allowed to call the API, e.g. https://dash.example.com. Default none.
 	CORSOrigins []string
+	// KEK (CADRE_KEK): the key-encryption key (base64, 32 bytes) that wraps
+	// the tenants' data keys. Unset, serve generates one into the data dir
+	// (cadre.kek); api and worker need it set, the same in every process.
+	KEK *crypt.LocalKEK
 }
 
 func getenv(k, def string) string {
@@ -150,6 +156,11 @@ func loadConfig() (Config, error) {
 	if c.RateLimit, err = strconv.ParseFloat(getenv("CADRE_RATE_LIMIT", "200"), 64); err != nil || c.RateLimit < 0 {
 		bad("CADRE_RATE_LIMIT", os.Getenv("CADRE_RATE_LIMIT"), "must be requests per second per tenant (0 disables)")
 	}
+	if v := os.Getenv("CADRE_KEK"); v != "" {
+		if c.KEK, err = crypt.ParseKEK(v); err != nil {
+			bad("CADRE_KEK", "…", "must be 32 bytes in base64 (e.g. openssl rand -base64 32)")
+		}
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -159,6 +170,16 @@ func loadConfig() (Config, error) {
 		c.DataDir = abs
 	}
 	return c, errors.Join(errs...)
+}
+
+// storeConfig is the store's configuration: the database and the KEK (nil:
+// the development key in the data dir).
+func (c Config) storeConfig(log *slog.Logger) store.Config {
+	cfg := store.Config{URL: c.DatabaseURL, DataDir: c.DataDir, Logger: log}
+	if c.KEK != nil {
+		cfg.KMS = c.KEK
+	}
+	return cfg
 }
 
 // secretFile is where serve keeps its generated development secret.

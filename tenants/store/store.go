@@ -24,6 +24,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
+	"github.com/cadrehq/cadre/internal/crypt"
 	"github.com/cadrehq/cadre/tenants"
 )
 
@@ -48,6 +49,9 @@ type Config struct {
 	MaxOpenConns int
 	// Logger receives slow-query and error logs. Default slog.Default().
 	Logger *slog.Logger
+	// KMS wraps the tenants' data keys (see keys.go). Default: the
+	// development key-encryption key in DataDir (crypt.LoadOrCreateKEK).
+	KMS crypt.KMS
 }
 
 // Store is the database handle. It is safe for concurrent use.
@@ -59,6 +63,9 @@ type Store struct {
 	mu       sync.Mutex
 	onCommit []func() // called after a commit that wrote outbox rows
 	sqlDB    *sql.DB
+
+	kms  crypt.KMS
+	keys keyCache
 }
 
 // Open connects to the configured database. It does not migrate.
@@ -71,6 +78,13 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	if cfg.MaxOpenConns <= 0 {
 		cfg.MaxOpenConns = 20
+	}
+	if cfg.KMS == nil {
+		kek, err := crypt.LoadOrCreateKEK(cfg.DataDir)
+		if err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+		cfg.KMS = kek
 	}
 	gcfg := &gorm.Config{
 		Logger:                 logger.Discard,
@@ -114,7 +128,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		sqlDB.SetMaxIdleConns(cfg.MaxOpenConns)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	s := &Store{db: db, dialect: dialect, log: cfg.Logger, sqlDB: sqlDB}
+	s := &Store{db: db, dialect: dialect, log: cfg.Logger, sqlDB: sqlDB, kms: cfg.KMS}
 	if err := s.Ping(ctx); err != nil {
 		_ = sqlDB.Close()
 		return nil, err
@@ -177,7 +191,7 @@ func IsPostgresURL(url string) bool {
 // SQLiteDSN is the DSN of the embedded database file under dataDir.
 func SQLiteDSN(dataDir string) string {
 	path := filepath.Join(dataDir, "cadre.db")
-	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=secure_delete(1)"
 }
 
 // Dialect reports the engine behind s.
@@ -222,6 +236,7 @@ type Tx struct {
 	scope   string
 	store   *Store
 	emitted int
+	key     *crypt.DataKey // the tenant's data key, once needed
 }
 
 // Tenant is the tenant this transaction is scoped to.
