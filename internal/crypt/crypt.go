@@ -17,6 +17,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/klauspost/compress/s2"
 )
 
 // KeySize is the size of a data key and of a local KEK: AES-256.
@@ -150,9 +152,11 @@ func (k *DataKey) Open(sealed, aad []byte) ([]byte, error) { return open(k.aead,
 // before encryption (plain text) still read.
 const textPrefix = "enc1:"
 
-// SealText is Seal for a text column: the prefix, then base64.
+// SealText is Seal for a text column: the text is compressed (S2: sealed
+// bytes do not compress, and a text column's value costs its length in
+// pages and WAL), sealed, then stored as the prefix and base64.
 func (k *DataKey) SealText(plaintext string, aad []byte) string {
-	return textPrefix + base64.RawStdEncoding.EncodeToString(k.Seal([]byte(plaintext), aad))
+	return textPrefix + base64.RawStdEncoding.EncodeToString(k.Seal(s2.Encode(nil, []byte(plaintext)), aad))
 }
 
 // IsSealedText reports whether s is what SealText makes.
@@ -170,6 +174,9 @@ func (k *DataKey) OpenText(s string, aad []byte) (string, error) {
 	p, err := k.Open(b, aad)
 	if err != nil {
 		return "", err
+	}
+	if p, err = s2.Decode(nil, p); err != nil {
+		return "", fmt.Errorf("crypt: sealed text: %w", err)
 	}
 	return string(p), nil
 }

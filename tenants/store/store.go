@@ -52,6 +52,10 @@ type Config struct {
 	// KMS wraps the tenants' data keys (see keys.go). Default: the
 	// development key-encryption key in DataDir (crypt.LoadOrCreateKEK).
 	KMS crypt.KMS
+	// Plaintext stores new values unsealed (sealed ones still read). For
+	// the benchmarks that measure what sealing costs, beside a sealing
+	// store on the same database; nothing in cadre sets it.
+	Plaintext bool
 }
 
 // Store is the database handle. It is safe for concurrent use.
@@ -64,8 +68,9 @@ type Store struct {
 	onCommit []func() // called after a commit that wrote outbox rows
 	sqlDB    *sql.DB
 
-	kms  crypt.KMS
-	keys keyCache
+	kms       crypt.KMS
+	keys      keyCache
+	plaintext bool
 }
 
 // Open connects to the configured database. It does not migrate.
@@ -128,7 +133,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		sqlDB.SetMaxIdleConns(cfg.MaxOpenConns)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	s := &Store{db: db, dialect: dialect, log: cfg.Logger, sqlDB: sqlDB, kms: cfg.KMS}
+	s := &Store{db: db, dialect: dialect, log: cfg.Logger, sqlDB: sqlDB, kms: cfg.KMS, plaintext: cfg.Plaintext}
 	if err := s.Ping(ctx); err != nil {
 		_ = sqlDB.Close()
 		return nil, err
