@@ -91,10 +91,14 @@ func checkErasureReads(t *testing.T, db storetest.DB, tenant tenants.ID, m erasu
 		if err != nil || r.Ratings[0].Comment != m.comment {
 			return fmt.Errorf("review read back: %+v, %v", r, err)
 		}
+		e, err := tx.Employee(a.EmployeeID)
+		if err != nil || e.Name != "Name "+e.Subject {
+			return fmt.Errorf("employee read back: %+v, %v", e, err)
+		}
 		return nil
 	})
 	for _, q := range []string{"SELECT body_text FROM documents", "SELECT content FROM library_versions",
-		"SELECT responses FROM assessments", "SELECT ratings FROM assessment_reviews"} {
+		"SELECT responses FROM assessments", "SELECT ratings FROM assessment_reviews", "SELECT name FROM employees"} {
 		for _, row := range db.ScopedRows(t, tenant, q) {
 			if !strings.HasPrefix(row[0], "enc1:") || strings.Contains(row[0], m.sentence) {
 				t.Errorf("%s: stored %.60q…, want sealed text", q, row[0])
