@@ -34,7 +34,7 @@ func analytics(ctx context.Context, cfg Config, log *slog.Logger, args []string,
 		fs.Usage()
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	st, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log})
+	st, err := store.Open(ctx, cfg.storeConfig(log))
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/internal/crypt"
 	"github.com/cadrehq/cadre/tenants/api"
 	"github.com/cadrehq/cadre/tenants/app"
 	"github.com/cadrehq/cadre/tenants/store"
@@ -97,6 +99,10 @@ type Config struct {
 	// CADRE_QUOTA_EMPLOYEES 10000, CADRE_ANALYTICS_MIN_CELL 5, at least 3);
 	// the platform admin overrides them per tenant.
 	Quotas app.Quotas
+	// KEK (CADRE_KEK): the key-encryption key (base64, 32 bytes) that wraps
+	// the tenants' data keys. Unset, serve generates one into the data dir
+	// (cadre.kek); api and worker need it set, the same in every process.
+	KEK *crypt.LocalKEK
 }
 
 func getenv(k, def string) string {
@@ -220,6 +226,11 @@ func loadConfig() (Config, error) {
 	if c.ExtractConcurrency, err = strconv.Atoi(getenv("CADRE_EXTRACT_CONCURRENCY", "0")); err != nil || c.ExtractConcurrency < 0 || c.ExtractConcurrency > 1024 {
 		bad("CADRE_EXTRACT_CONCURRENCY", os.Getenv("CADRE_EXTRACT_CONCURRENCY"), "must be 1 to 1024 (0: the number of CPUs)")
 	}
+	if v := os.Getenv("CADRE_KEK"); v != "" {
+		if c.KEK, err = crypt.ParseKEK(v); err != nil {
+			bad("CADRE_KEK", "…", "must be 32 bytes in base64 (e.g. openssl rand -base64 32)")
+		}
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -229,6 +240,16 @@ func loadConfig() (Config, error) {
 		c.DataDir = abs
 	}
 	return c, errors.Join(errs...)
+}
+
+// storeConfig is the store's configuration: the database and the KEK (nil:
+// the development key in the data dir).
+func (c Config) storeConfig(log *slog.Logger) store.Config {
+	cfg := store.Config{URL: c.DatabaseURL, DataDir: c.DataDir, Logger: log}
+	if c.KEK != nil {
+		cfg.KMS = c.KEK
+	}
+	return cfg
 }
 
 // secretFile is where serve keeps its generated development secret.

@@ -43,6 +43,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 	if !r.embedded && (cfg.DatabaseURL == "" || cfg.NATSURL == "") {
 		return errors.New("api and worker run against shared services: set CADRE_DATABASE_URL (postgres://…) and CADRE_NATS_URL; use `cadre serve` for the embedded defaults")
 	}
+	if !r.embedded && cfg.KEK == nil {
+		return errors.New("api and worker share the tenants' data keys: set CADRE_KEK (32 bytes in base64, the same in every process)")
+	}
 	if r.api && cfg.Migrate {
 		m, err := newMigrator(cfg, log)
 		if err != nil {
@@ -55,7 +58,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 		}
 		log.Info("migrations applied", "count", n)
 	}
-	st, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log})
+	st, err := store.Open(ctx, cfg.storeConfig(log))
 	if err != nil {
 		return err
 	}

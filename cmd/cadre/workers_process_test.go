@@ -125,7 +125,8 @@ func TestTwoWorkerProcesses(t *testing.T) {
 	}
 	t.Cleanup(emb.Shutdown)
 
-	env := []string{"CADRE_DATABASE_URL=" + db.AppURL, "CADRE_NATS_URL=" + emb.CredentialsURL(), "CADRE_MIGRATE=false", "CADRE_LOG_LEVEL=warn"}
+	env := []string{"CADRE_DATABASE_URL=" + db.AppURL, "CADRE_NATS_URL=" + emb.CredentialsURL(), "CADRE_MIGRATE=false", "CADRE_LOG_LEVEL=warn",
+		"CADRE_KEK=" + storetest.KEK}
 	// The first worker serves its operations endpoints, the second none.
 	opsAddr := freeAddr(t)
 	var procs []*process

@@ -145,13 +145,13 @@ func (tx *Tx) InsertAssessment(a Assessment) error {
 	if a.Responses == nil {
 		a.Responses = []assessment.Response{}
 	}
-	responses, err := json.Marshal(a.Responses)
+	responses, err := tx.sealResponses(a.Responses)
 	if err != nil {
 		return fmt.Errorf("insert assessment: %w", err)
 	}
 	row := assessmentRow{TenantID: tx.tenant.String(), ID: a.ID.String(), EmployeeID: a.EmployeeID.String(), Status: string(AssessmentOpen),
 		LibraryVersion: a.LibraryVersion, RoleSlug: a.RoleSlug, Tier: a.Tier.String(), Seed: a.Seed, Items: string(items), Key: string(key),
-		Responses: string(responses), Version: 1, CreatedBy: a.CreatedBy, CreatedAt: a.CreatedAt.UTC(), UpdatedAt: a.CreatedAt.UTC()}
+		Responses: responses, Version: 1, CreatedBy: a.CreatedBy, CreatedAt: a.CreatedAt.UTC(), UpdatedAt: a.CreatedAt.UTC()}
 	if err := tx.db.Create(&row).Error; err != nil {
 		return fmt.Errorf("insert assessment: %w", translate(err))
 	}
@@ -164,7 +164,28 @@ func (tx *Tx) Assessment(id uuid.UUID) (Assessment, error) {
 	if err := tx.db.Where("tenant_id = ? AND id = ?", tx.tenant.String(), id.String()).Take(&row).Error; err != nil {
 		return Assessment{}, translate(err)
 	}
+	responses, err := tx.unseal(responsesColumn, row.Responses)
+	if err != nil {
+		return Assessment{}, err
+	}
+	row.Responses = responses
 	return row.toAssessment()
+}
+
+// responsesColumn is the sealed column of an assessment's responses: the
+// taker's answers, free text included.
+const responsesColumn = "assessments.responses"
+
+// sealResponses encodes responses as JSON sealed with the tenant's key.
+func (tx *Tx) sealResponses(responses []assessment.Response) (string, error) {
+	if responses == nil {
+		responses = []assessment.Response{}
+	}
+	b, err := json.Marshal(responses)
+	if err != nil {
+		return "", err
+	}
+	return tx.seal(responsesColumn, string(b))
 }
 
 // assessmentSummaryColumns are what a list shows (no items, key or responses).
@@ -210,16 +231,13 @@ func (tx *Tx) CountAssessments() (int, error) {
 // ErrStaleVersion, a submitted assessment ErrAssessmentClosed, a missing one
 // ErrNotFound.
 func (tx *Tx) SaveResponses(id uuid.UUID, version int, responses []assessment.Response) (int, error) {
-	if responses == nil {
-		responses = []assessment.Response{}
-	}
-	b, err := json.Marshal(responses)
+	sealed, err := tx.sealResponses(responses)
 	if err != nil {
 		return 0, fmt.Errorf("save responses: %w", err)
 	}
 	res := tx.db.Model(&assessmentRow{}).
 		Where("tenant_id = ? AND id = ? AND status = ? AND version = ?", tx.tenant.String(), id.String(), string(AssessmentOpen), version).
-		Updates(map[string]any{"responses": string(b), "version": version + 1, "updated_at": time.Now().UTC()})
+		Updates(map[string]any{"responses": sealed, "version": version + 1, "updated_at": time.Now().UTC()})
 	if res.Error != nil {
 		return 0, fmt.Errorf("save responses: %w", res.Error)
 	}

@@ -68,14 +68,21 @@ func (r documentRow) toDocument() (Document, error) {
 
 const documentMeta = "tenant_id, id, title, content_type, size_bytes, sha256, created_by, created_at, visibility"
 
-// InsertDocument stores a document. The same content (sha256) twice in a
-// tenant is ErrConflict.
+// bodyTextColumn is the sealed column of a document's text.
+const bodyTextColumn = "documents.body_text"
+
+// InsertDocument stores a document, its text sealed with the tenant's data
+// key. The same content (sha256) twice in a tenant is ErrConflict.
 func (tx *Tx) InsertDocument(d Document) error {
 	if d.Visibility == "" {
 		d.Visibility = VisibleToAdmins
 	}
+	body, err := tx.seal(bodyTextColumn, d.Text)
+	if err != nil {
+		return fmt.Errorf("insert document: %w", err)
+	}
 	row := documentRow{TenantID: tx.tenant.String(), ID: d.ID.String(), Title: d.Title, ContentType: d.ContentType,
-		SizeBytes: d.SizeBytes, SHA256: d.SHA256, BodyText: d.Text, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt.UTC(),
+		SizeBytes: d.SizeBytes, SHA256: d.SHA256, BodyText: body, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt.UTC(),
 		Visibility: string(d.Visibility)}
 	if err := tx.db.Create(&row).Error; err != nil {
 		return fmt.Errorf("insert document: %w", translate(err))
@@ -103,7 +110,17 @@ func (tx *Tx) Document(id uuid.UUID, withText bool) (Document, error) {
 	if err := q.Take(&row).Error; err != nil {
 		return Document{}, translate(err)
 	}
-	return row.toDocument()
+	return tx.openDocument(row)
+}
+
+// openDocument converts a row read with its text, unsealing the text.
+func (tx *Tx) openDocument(r documentRow) (Document, error) {
+	text, err := tx.unseal(bodyTextColumn, r.BodyText)
+	if err != nil {
+		return Document{}, err
+	}
+	r.BodyText = text
+	return r.toDocument()
 }
 
 // Documents lists documents in ID (upload) order after the cursor ID, at most
@@ -127,7 +144,7 @@ func (tx *Tx) AllDocuments() ([]Document, error) {
 	if err := tx.db.Where("tenant_id = ?", tx.tenant.String()).Order("id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("all documents: %w", err)
 	}
-	return convertRows(rows, documentRow.toDocument)
+	return convertRows(rows, tx.openDocument)
 }
 
 // DeleteDocument removes a document; a missing one is ErrNotFound.

@@ -56,8 +56,17 @@ type employeeRow struct {
 
 func (employeeRow) TableName() string { return "employees" }
 
-func (tx *Tx) toEmployeeRow(e Employee) employeeRow {
-	r := employeeRow{TenantID: tx.tenant.String(), ID: e.ID.String(), Subject: e.Subject, Name: e.Name, Email: e.Email,
+// employeeNameColumn is the sealed column of an employee's name. The
+// email stays clear: it is unique in the tenant (an index), and the
+// subject is what tokens name.
+const employeeNameColumn = "employees.name"
+
+func (tx *Tx) toEmployeeRow(e Employee) (employeeRow, error) {
+	name, err := tx.seal(employeeNameColumn, e.Name)
+	if err != nil {
+		return employeeRow{}, err
+	}
+	r := employeeRow{TenantID: tx.tenant.String(), ID: e.ID.String(), Subject: e.Subject, Name: name, Email: e.Email,
 		RoleSlug: e.RoleSlug, Tier: e.Tier.String(), Team: e.Team, CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC()}
 	if e.TargetTier.Valid() {
 		t := e.TargetTier.String()
@@ -67,7 +76,17 @@ func (tx *Tx) toEmployeeRow(e Employee) employeeRow {
 		m := e.ManagerID.String()
 		r.ManagerID = &m
 	}
-	return r
+	return r, nil
+}
+
+// openEmployee converts a row, unsealing the name.
+func (tx *Tx) openEmployee(r employeeRow) (Employee, error) {
+	name, err := tx.unseal(employeeNameColumn, r.Name)
+	if err != nil {
+		return Employee{}, err
+	}
+	r.Name = name
+	return r.toEmployee()
 }
 
 func (r employeeRow) toEmployee() (Employee, error) {
@@ -100,7 +119,10 @@ const employeeBatch = 1000
 // InsertEmployee stores a new employee. A subject or a non-empty email
 // already used in the tenant is ErrConflict.
 func (tx *Tx) InsertEmployee(e Employee) error {
-	row := tx.toEmployeeRow(e)
+	row, err := tx.toEmployeeRow(e)
+	if err != nil {
+		return fmt.Errorf("insert employee: %w", err)
+	}
 	if err := tx.db.Create(&row).Error; err != nil {
 		return fmt.Errorf("insert employee: %w", translate(err))
 	}
@@ -113,7 +135,7 @@ func (tx *Tx) Employee(id uuid.UUID) (Employee, error) {
 	if err := tx.db.Where("tenant_id = ? AND id = ?", tx.tenant.String(), id.String()).Take(&row).Error; err != nil {
 		return Employee{}, translate(err)
 	}
-	return row.toEmployee()
+	return tx.openEmployee(row)
 }
 
 // EmployeeBySubject reads the employee who signs in as subject.
@@ -122,7 +144,7 @@ func (tx *Tx) EmployeeBySubject(subject string) (Employee, error) {
 	if err := tx.db.Where("tenant_id = ? AND subject = ?", tx.tenant.String(), subject).Take(&row).Error; err != nil {
 		return Employee{}, translate(err)
 	}
-	return row.toEmployee()
+	return tx.openEmployee(row)
 }
 
 // EmployeeFilter selects employees for a list. Zero fields select all.
@@ -162,7 +184,7 @@ func (tx *Tx) Employees(f EmployeeFilter) ([]Employee, error) {
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list employees: %w", err)
 	}
-	return convertRows(rows, employeeRow.toEmployee)
+	return convertRows(rows, tx.openEmployee)
 }
 
 // CountEmployees counts the tenant's employees.
@@ -189,7 +211,10 @@ func (tx *Tx) EmployeeRoleSlugs() ([]string, error) {
 // missing one is ErrNotFound, a subject or email taken by another employee
 // ErrConflict.
 func (tx *Tx) UpdateEmployee(e Employee) error {
-	row := tx.toEmployeeRow(e)
+	row, err := tx.toEmployeeRow(e)
+	if err != nil {
+		return fmt.Errorf("update employee: %w", err)
+	}
 	res := tx.db.Model(&employeeRow{}).Where("tenant_id = ? AND id = ?", tx.tenant.String(), e.ID.String()).
 		Select("subject", "name", "email", "role_slug", "tier", "target_tier", "team", "manager_id", "updated_at").
 		Updates(map[string]any{"subject": row.Subject, "name": row.Name, "email": row.Email, "role_slug": row.RoleSlug,
@@ -255,11 +280,12 @@ func (tx *Tx) ImportEmployees(created, updated []Employee) error {
 		}
 	}
 	all := make([]employeeRow, 0, len(created)+len(updated))
-	for _, e := range updated {
-		all = append(all, tx.toEmployeeRow(e))
-	}
-	for _, e := range created {
-		all = append(all, tx.toEmployeeRow(e))
+	for _, e := range slices.Concat(updated, created) {
+		row, err := tx.toEmployeeRow(e)
+		if err != nil {
+			return fmt.Errorf("import employees: %w", err)
+		}
+		all = append(all, row)
 	}
 	if len(all) == 0 {
 		return nil

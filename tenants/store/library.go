@@ -95,6 +95,20 @@ func (r libraryVersionRow) toVersion() (LibraryVersion, error) {
 	return v, nil
 }
 
+// libraryContentColumn is the sealed column of a library version's content
+// (its competencies carry evidence excerpts: document sentences).
+const libraryContentColumn = "library_versions.content"
+
+// openVersion decodes a row read with its content, unsealing the content.
+func (tx *Tx) openVersion(r libraryVersionRow) (LibraryVersion, error) {
+	content, err := tx.unseal(libraryContentColumn, r.Content)
+	if err != nil {
+		return LibraryVersion{}, err
+	}
+	r.Content = content
+	return r.toVersion()
+}
+
 // LatestLibrary returns the newest library version, or ErrNotFound.
 func (tx *Tx) LatestLibrary() (LibraryVersion, error) {
 	var row libraryVersionRow
@@ -102,7 +116,7 @@ func (tx *Tx) LatestLibrary() (LibraryVersion, error) {
 	if err != nil {
 		return LibraryVersion{}, translate(err)
 	}
-	return row.toVersion()
+	return tx.openVersion(row)
 }
 
 // LibraryVersion returns version n, or ErrNotFound.
@@ -111,7 +125,7 @@ func (tx *Tx) LibraryVersion(n int) (LibraryVersion, error) {
 	if err := tx.db.Where("tenant_id = ? AND version = ?", tx.tenant.String(), n).Take(&row).Error; err != nil {
 		return LibraryVersion{}, translate(err)
 	}
-	return row.toVersion()
+	return tx.openVersion(row)
 }
 
 // LibraryVersions lists versions newest first with their summaries, without
@@ -150,8 +164,12 @@ func (tx *Tx) InsertLibraryVersion(v LibraryVersion) error {
 	if err != nil {
 		return fmt.Errorf("insert library version: %w", err)
 	}
+	sealed, err := tx.seal(libraryContentColumn, string(content))
+	if err != nil {
+		return fmt.Errorf("insert library version: %w", err)
+	}
 	row := libraryVersionRow{TenantID: tx.tenant.String(), Version: v.Version, Digest: v.Digest, ContextRevision: v.ContextRevision,
-		BuiltAt: v.BuiltAt.UTC(), Content: string(content), Summary: string(summary)}
+		BuiltAt: v.BuiltAt.UTC(), Content: sealed, Summary: string(summary)}
 	if err := tx.db.Create(&row).Error; err != nil {
 		return fmt.Errorf("insert library version: %w", translate(err))
 	}

@@ -92,8 +92,17 @@ func (tx *Tx) Review(assessmentID uuid.UUID) (Review, error) {
 	if err != nil {
 		return Review{}, translate(err)
 	}
+	ratings, err := tx.unseal(ratingsColumn, row.Ratings)
+	if err != nil {
+		return Review{}, err
+	}
+	row.Ratings = ratings
 	return row.toReview()
 }
+
+// ratingsColumn is the sealed column of a review's ratings (their comments
+// are the reviewer's free text).
+const ratingsColumn = "assessment_reviews.ratings"
 
 // PutReview stores r as the review of r.AssessmentID, replacing any earlier
 // one (whose version it raises by one), and returns it as stored. A missing
@@ -112,6 +121,10 @@ func (tx *Tx) PutReview(r Review) (Review, error) {
 	if err != nil {
 		return Review{}, fmt.Errorf("put review: %w", err)
 	}
+	ratings, err := tx.seal(ratingsColumn, string(b))
+	if err != nil {
+		return Review{}, fmt.Errorf("put review: %w", err)
+	}
 	var n int64
 	err = tx.db.Model(&assessmentRow{}).Where("tenant_id = ? AND id = ?", tx.tenant.String(), r.AssessmentID.String()).Count(&n).Error
 	switch {
@@ -120,7 +133,7 @@ func (tx *Tx) PutReview(r Review) (Review, error) {
 	case n == 0:
 		return Review{}, ErrNotFound
 	}
-	row := reviewRow{TenantID: tx.tenant.String(), AssessmentID: r.AssessmentID.String(), Reviewer: r.Reviewer, Ratings: string(b),
+	row := reviewRow{TenantID: tx.tenant.String(), AssessmentID: r.AssessmentID.String(), Reviewer: r.Reviewer, Ratings: ratings,
 		SubmittedAt: r.SubmittedAt.UTC(), Version: 1}
 	err = tx.db.Clauses(clause.OnConflict{
 		Columns: []clause.Column{{Name: "tenant_id"}, {Name: "assessment_id"}},

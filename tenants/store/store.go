@@ -24,6 +24,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
+	"github.com/cadrehq/cadre/internal/crypt"
 	"github.com/cadrehq/cadre/tenants"
 )
 
@@ -48,6 +49,13 @@ type Config struct {
 	MaxOpenConns int
 	// Logger receives slow-query and error logs. Default slog.Default().
 	Logger *slog.Logger
+	// KMS wraps the tenants' data keys (see keys.go). Default: the
+	// development key-encryption key in DataDir (crypt.LoadOrCreateKEK).
+	KMS crypt.KMS
+	// Plaintext stores new values unsealed (sealed ones still read). For
+	// the benchmarks that measure what sealing costs, beside a sealing
+	// store on the same database; nothing in cadre sets it.
+	Plaintext bool
 }
 
 // Store is the database handle. It is safe for concurrent use.
@@ -60,6 +68,10 @@ type Store struct {
 	onCommit []func() // called after a commit that wrote outbox rows
 	onFanout []func() // called after a commit that advanced a plan fan-out (plans_fanout.go)
 	sqlDB    *sql.DB
+
+	kms       crypt.KMS
+	keys      keyCache
+	plaintext bool
 }
 
 // Open connects to the configured database. It does not migrate.
@@ -72,6 +84,13 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	if cfg.MaxOpenConns <= 0 {
 		cfg.MaxOpenConns = 20
+	}
+	if cfg.KMS == nil {
+		kek, err := crypt.LoadOrCreateKEK(cfg.DataDir)
+		if err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+		cfg.KMS = kek
 	}
 	gcfg := &gorm.Config{
 		Logger:                 logger.Discard,
@@ -115,7 +134,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		sqlDB.SetMaxIdleConns(cfg.MaxOpenConns)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	s := &Store{db: db, dialect: dialect, log: cfg.Logger, sqlDB: sqlDB}
+	s := &Store{db: db, dialect: dialect, log: cfg.Logger, sqlDB: sqlDB, kms: cfg.KMS, plaintext: cfg.Plaintext}
 	if err := s.Ping(ctx); err != nil {
 		_ = sqlDB.Close()
 		return nil, err
@@ -178,7 +197,7 @@ func IsPostgresURL(url string) bool {
 // SQLiteDSN is the DSN of the embedded database file under dataDir.
 func SQLiteDSN(dataDir string) string {
 	path := filepath.Join(dataDir, "cadre.db")
-	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=secure_delete(1)"
 }
 
 // Dialect reports the engine behind s.
@@ -223,7 +242,8 @@ type Tx struct {
 	scope   string
 	store   *Store
 	emitted int
-	fanout  bool // the transaction advanced a plan fan-out
+	fanout  bool           // the transaction advanced a plan fan-out
+	key     *crypt.DataKey // the tenant's data key, once needed
 }
 
 // Tenant is the tenant this transaction is scoped to.

@@ -16,7 +16,7 @@ import (
 	"github.com/cadrehq/cadre/tenants/store/storetest"
 )
 
-func newTenant(t *testing.T, s *store.Store, slug string) tenants.ID {
+func newTenant(t testing.TB, s *store.Store, slug string) tenants.ID {
 	t.Helper()
 	id := tenants.NewID()
 	err := s.CreateTenant(context.Background(), store.Tenant{ID: id, Name: slug, Slug: slug, Industry: "finance", CreatedAt: time.Now()}, func(tx *store.Tx) error {

@@ -49,6 +49,9 @@ func (s *Store) CreateTenant(ctx context.Context, t Tenant, fn func(tx *Tx) erro
 		if err := tx.db.Create(&row).Error; err != nil {
 			return translate(err)
 		}
+		if _, err := tx.dataKey(true); err != nil {
+			return err
+		}
 		if fn != nil {
 			return fn(tx)
 		}
@@ -82,6 +85,7 @@ var tenantTables = []string{
 	"plan_fanouts", "plan_heads", "plans", "assessment_reviews", "assessment_results", "assessments", "employees",
 	"idempotency_keys", "audit_log", "company_values", "documents",
 	"processed_events", "dead_letters", "library_builds", "library_overrides", "library_versions", "outbox", "tenant_limits",
+	"tenant_keys",
 }
 
 // TenantTables returns the tables holding tenant-owned rows (besides tenants).
@@ -91,6 +95,9 @@ func TenantTables() []string { return append([]string(nil), tenantTables...) }
 // fn in it (to record the tenant.deleted event, which the relay publishes and
 // then removes). A missing tenant is ErrNotFound.
 func (s *Store) DeleteTenant(ctx context.Context, id tenants.ID, fn func(tx *Tx, t Tenant) error) error {
+	// The tenant's data key goes with its rows (tenant_keys): every sealed
+	// copy of its data left in freed pages, WAL or backups is unreadable.
+	defer s.keys.drop(id.String())
 	return s.InTenant(ctx, id, func(tx *Tx) error {
 		t, err := tx.LoadTenant()
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cadrehq/cadre/internal/crypt"
 	"github.com/cadrehq/cadre/tenants"
 )
 
@@ -21,7 +22,7 @@ func TestSessionTimeouts(t *testing.T) {
 		t.Skip("CADRE_TEST_DATABASE_URL is not set")
 	}
 	ctx := context.Background()
-	s, err := Open(ctx, Config{URL: admin})
+	s, err := Open(ctx, Config{URL: admin, KMS: testKEK(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +37,7 @@ func TestSessionTimeouts(t *testing.T) {
 		}
 	}
 
-	short, err := Open(ctx, Config{URL: admin + sep(admin) + "statement_timeout=200"})
+	short, err := Open(ctx, Config{URL: admin + sep(admin) + "statement_timeout=200", KMS: testKEK(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,4 +60,15 @@ func sep(u string) string {
 		return "&"
 	}
 	return "?"
+}
+
+// testKEK is a fresh key-encryption key, so that the test's store does not
+// make a development key in the package folder.
+func testKEK(t *testing.T) *crypt.LocalKEK {
+	t.Helper()
+	kek, err := crypt.NewLocalKEK(crypt.NewKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kek
 }

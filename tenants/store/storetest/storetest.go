@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 
+	"github.com/cadrehq/cadre/internal/crypt"
 	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/store"
 )
@@ -34,6 +36,12 @@ const (
 	OwnerRole = "cadre_test_owner"
 	AppRole   = "cadre_test_app"
 )
+
+// KEK is the key-encryption key (base64, the form of CADRE_KEK) of every
+// PostgreSQL test store of this process: a process started by a test
+// against the same database (a worker) needs it to read the tenants' sealed
+// data. SQLite stores use the development key in their data dir.
+var KEK = base64.StdEncoding.EncodeToString(crypt.NewKey())
 
 // DB is one test database.
 type DB struct {
@@ -99,7 +107,11 @@ func Postgres(t testing.TB) DB {
 		t.Fatalf("migrate: %v", err)
 	}
 	_ = m.Close()
-	s, err := store.Open(ctx, store.Config{URL: appURL, Logger: quiet(), MaxOpenConns: 10})
+	kek, err := crypt.ParseKEK(KEK)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(ctx, store.Config{URL: appURL, Logger: quiet(), MaxOpenConns: 10, KMS: kek})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
