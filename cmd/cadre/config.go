@@ -64,6 +64,10 @@ type Config struct {
 	// CORSOrigins (CADRE_CORS_ORIGINS): comma-separated browser origins
 	// allowed to call the API, e.g. https://dash.example.com. Default none.
 	CORSOrigins []string
+	// CookieSecure (CADRE_COOKIE_SECURE): mark the console's cookies
+	// Secure on plain HTTP, behind a TLS proxy. Default false (they are
+	// Secure under TLS anyway).
+	CookieSecure bool
 }
 
 func getenv(k, def string) string {
@@ -146,6 +150,9 @@ func loadConfig() (Config, error) {
 	}
 	if c.CORSOrigins, err = api.ParseCORSOrigins(os.Getenv("CADRE_CORS_ORIGINS")); err != nil {
 		bad("CADRE_CORS_ORIGINS", os.Getenv("CADRE_CORS_ORIGINS"), err.Error())
+	}
+	if c.CookieSecure, err = strconv.ParseBool(getenv("CADRE_COOKIE_SECURE", "false")); err != nil {
+		bad("CADRE_COOKIE_SECURE", os.Getenv("CADRE_COOKIE_SECURE"), "must be true or false")
 	}
 	if c.RateLimit, err = strconv.ParseFloat(getenv("CADRE_RATE_LIMIT", "200"), 64); err != nil || c.RateLimit < 0 {
 		bad("CADRE_RATE_LIMIT", os.Getenv("CADRE_RATE_LIMIT"), "must be requests per second per tenant (0 disables)")

@@ -20,8 +20,10 @@ import (
 
 	"github.com/cadrehq/cadre/domain/text/analysis"
 	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/api"
 	"github.com/cadrehq/cadre/tenants/auth"
+	"github.com/cadrehq/cadre/tenants/console"
 	"github.com/cadrehq/cadre/tenants/store"
 	"github.com/cadrehq/cadre/workers"
 )
@@ -155,7 +157,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 	}
 
 	secret := []byte(cfg.JWTSecret)
-	if len(secret) == 0 && cfg.JWKSURL == "" {
+	// dev: Cadre runs on its generated development secret, the only case
+	// in which the console offers the development sign-in.
+	dev := len(secret) == 0 && cfg.JWKSURL == ""
+	if dev {
 		if !r.embedded {
 			return errors.New("set CADRE_JWT_SECRET or CADRE_JWKS_URL")
 		}
@@ -173,13 +178,23 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 	}
 	srv := api.New(api.Config{Store: st, Verifier: verifier, Ready: bus.Ready, Bus: bus, Limits: withDocLimit(limits, cfg.MaxDocumentBytes),
 		Replay: workers.Replay(workers.All()), Logger: log, Registerer: reg, Gatherer: reg, CORSOrigins: cfg.CORSOrigins})
-	hs := api.NewHTTPServer(cfg.HTTPAddr, srv.Handler())
+	con, err := newConsole(cfg, log, srv, secret, dev)
+	if err != nil {
+		return err
+	}
+	root := http.NewServeMux()
+	root.Handle("/", srv.Handler())
+	con.Mount(root)
+	hs := api.NewHTTPServer(cfg.HTTPAddr, root)
 	hs.RegisterOnShutdown(srv.CloseStreams) // end event streams, or Shutdown waits for them
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
 	}
 	log.Info("cadre listening", "addr", "http://"+ln.Addr().String(), "database", string(st.Dialect()), "data_dir", cfg.DataDir)
+	if link := con.DevSignInLink("http://" + ln.Addr().String()); link != "" {
+		log.Info("console sign-in (development, one use)", "url", link)
+	}
 	if err := serveUntil(ctx, hs, ln, log); err != nil {
 		return err
 	}
@@ -188,6 +203,23 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 	}
 	log.Info("cadre stopped")
 	return nil
+}
+
+// liveTokenTTL is the lifetime of the token the console mints for a
+// browser's event stream: the API checks it when the stream opens only.
+const liveTokenTTL = 5 * time.Minute
+
+// newConsole builds the web console over the API's use cases. It mints the
+// event stream's tokens with the HS256 secret when there is one.
+func newConsole(cfg Config, log *slog.Logger, srv *api.Server, secret []byte, dev bool) (*console.Console, error) {
+	var mint func(p tenants.Principal) (string, error)
+	if len(secret) > 0 {
+		mint = func(p tenants.Principal) (string, error) {
+			return auth.Mint(secret, p, cfg.JWTIssuer, cfg.JWTAudience, liveTokenTTL, time.Now())
+		}
+	}
+	return console.New(console.Config{App: srv.App(), API: srv.Handler(), Mint: mint, DevSignIn: dev,
+		SecureCookies: cfg.CookieSecure, Logger: log})
 }
 
 // runWorkers starts the workers and the janitor on wg; they run until ctx
