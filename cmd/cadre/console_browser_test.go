@@ -209,7 +209,7 @@ func (e *consoleEnv) screenshot(ctx context.Context, name string) {
 	if os.Getenv("CADRE_SCREENSHOTS") != "1" {
 		return
 	}
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()) // the viewport, as PNG
 	if err != nil {
 		e.t.Fatalf("screenshot %s: %v", name, err)
 	}

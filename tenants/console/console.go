@@ -174,6 +174,7 @@ func (c *Console) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", c.signedIn(c.home))
 	mux.HandleFunc("GET /signin/dev", c.devSignInPage)
 	mux.HandleFunc("POST /signin/dev", c.devSignIn)
+	mux.HandleFunc("POST /signin/dev/company", c.devCompany)
 	mux.HandleFunc("POST /signout", c.signOut)
 	admin := []tenants.Role{tenants.RoleAdmin}
 	mux.HandleFunc("GET /library", c.signedIn(c.library, admin...))

@@ -6,7 +6,10 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/cadrehq/cadre/domain/catalog"
+	"github.com/cadrehq/cadre/domain/competency"
 	"github.com/cadrehq/cadre/tenants"
+	"github.com/cadrehq/cadre/tenants/app"
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
@@ -48,6 +51,7 @@ type signinView struct {
 	Dev, Granted bool
 	Tenants      []store.Tenant
 	Roles        []tenants.Role
+	Industries   []competency.Industry
 }
 
 // devRoles are the roles the development sign-in offers.
@@ -55,7 +59,7 @@ var devRoles = []tenants.Role{tenants.RoleAdmin, tenants.RoleManager, tenants.Ro
 
 // signinData lists the tenants for a browser holding a development grant.
 func (c *Console) signinData(w http.ResponseWriter, r *http.Request) signinView {
-	v := signinView{Dev: c.cfg.DevSignIn, Roles: devRoles}
+	v := signinView{Dev: c.cfg.DevSignIn, Roles: devRoles, Industries: catalog.Default().Industries()}
 	if !c.cfg.DevSignIn {
 		return v
 	}
@@ -121,6 +125,24 @@ func (c *Console) devSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// devCompany creates a company from the development sign-in page, as the
+// platform admin would through the API (app.CreateTenant).
+func (c *Console) devCompany(w http.ResponseWriter, r *http.Request) {
+	v := c.signinData(w, r)
+	if !v.Granted {
+		c.renderMessage(w, r, http.StatusForbidden, "signin", tenants.Principal{}, v, "Follow the sign-in link printed by `cadre serve` first.", "error")
+		return
+	}
+	platform := tenants.Principal{Subject: "console-development", Roles: []tenants.Role{tenants.RolePlatformAdmin}}
+	_, err := c.app.CreateTenant(r.Context(), platform, app.NewTenant{Name: r.PostFormValue("name"), Industry: r.PostFormValue("industry")})
+	if err != nil {
+		pv := c.refusal(r, err)
+		c.renderMessage(w, r, pv.Status, "signin", tenants.Principal{}, v, pv.Detail, "error")
+		return
+	}
+	http.Redirect(w, r, "/signin/dev", http.StatusSeeOther)
 }
 
 // signOut ends the session.
