@@ -97,6 +97,7 @@ func consoleFlows(t *testing.T, e *consoleEnv) {
 	eval[chromedp.Void](e, lib, `window.cadreMark = 42; new MutationObserver(() => {
 		if (document.querySelector(".rebuilding")) { window.cadreSawRebuilding = true; }
 	}).observe(document.body, {childList: true, subtree: true});`)
+	e.waitJS(lib, "the library tab following the event stream", `document.documentElement.dataset.live === "open"`)
 	docx := writeFile(t, dir, "policy.docx", docxFile(t, consolePolicy))
 	md := writeFile(t, dir, "handbook.md", []byte(consoleHandbook))
 	for _, f := range []string{docx, md} {
@@ -188,6 +189,7 @@ func consoleFlows(t *testing.T, e *consoleEnv) {
 		err := e.do(analyst, chromedp.Navigate(e.base+"/heatmap"), chromedp.WaitVisible(chromedp.CSS(`#heatmap`)))
 		return err == nil && strings.Contains(e.text(analyst, `#heatmap`), "platform"), err
 	})
+	e.waitJS(analyst, "the heatmap following the event stream", `document.documentElement.dataset.live === "open"`)
 	eval[chromedp.Void](e, analyst, `window.cadreMark = 7`)
 	if got := e.text(analyst, `#heatmap`); strings.Contains(got, "payments") {
 		t.Fatalf("heatmap before emp-2's assessment: got %q, want no payments row yet", got)

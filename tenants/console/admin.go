@@ -2,6 +2,7 @@ package console
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 
@@ -96,15 +97,20 @@ func (c *Console) documents(w http.ResponseWriter, r *http.Request, p tenants.Pr
 
 func (c *Console) renderDocuments(w http.ResponseWriter, r *http.Request, p tenants.Principal, status int, msg, kind string) {
 	v := documentsView{MaxBytes: c.app.Limits().Extract.MaxBytes}
-	err := c.app.Store().InTenant(r.Context(), p.Tenant, func(tx *store.Tx) (err error) {
+	c.renderRead(w, r, p, status, "documents", &v, msg, kind, func(tx *store.Tx) (err error) {
 		v.Documents, err = tx.Documents(uuid.Nil, documentPage)
 		return err
 	})
-	if err != nil {
+}
+
+// renderRead runs read in the principal's tenant, then renders page with v
+// (or the error page).
+func (c *Console) renderRead(w http.ResponseWriter, r *http.Request, p tenants.Principal, status int, page string, v any, msg, kind string, read func(tx *store.Tx) error) {
+	if err := c.app.Store().InTenant(r.Context(), p.Tenant, read); err != nil {
 		c.fail(w, r, p, err)
 		return
 	}
-	c.renderMessage(w, r, status, "documents", p, v, msg, kind)
+	c.renderMessage(w, r, status, page, p, v, msg, kind)
 }
 
 // upload stores a document from the form's file picker.
@@ -112,8 +118,12 @@ func (c *Console) upload(w http.ResponseWriter, r *http.Request, p tenants.Princ
 	max := c.app.Limits().Extract.MaxBytes
 	r.Body = http.MaxBytesReader(w, r.Body, max+1<<20)
 	f, hdr, err := r.FormFile("file")
+	if tooLarge := new(http.MaxBytesError); errors.As(err, &tooLarge) {
+		c.renderDocuments(w, r, p, http.StatusRequestEntityTooLarge, fmt.Sprintf("The file is too large: at most %d bytes.", max), "error")
+		return
+	}
 	if err != nil {
-		c.renderDocuments(w, r, p, http.StatusUnprocessableEntity, "Choose a file to upload (at most the size shown).", "error")
+		c.renderDocuments(w, r, p, http.StatusUnprocessableEntity, "Choose a file to upload.", "error")
 		return
 	}
 	defer f.Close()
@@ -167,15 +177,10 @@ func (c *Console) employees(w http.ResponseWriter, r *http.Request, p tenants.Pr
 
 func (c *Console) renderEmployees(w http.ResponseWriter, r *http.Request, p tenants.Principal, status int, res *app.ImportResult, msg, kind string) {
 	v := employeesView{Imported: res}
-	err := c.app.Store().InTenant(r.Context(), p.Tenant, func(tx *store.Tx) (err error) {
+	c.renderRead(w, r, p, status, "employees", &v, msg, kind, func(tx *store.Tx) (err error) {
 		v.Employees, err = tx.Employees(store.EmployeeFilter{Limit: documentPage})
 		return err
 	})
-	if err != nil {
-		c.fail(w, r, p, err)
-		return
-	}
-	c.renderMessage(w, r, status, "employees", p, v, msg, kind)
 }
 
 // importEmployees applies a CSV file and shows its line errors inline.

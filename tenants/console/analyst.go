@@ -7,6 +7,7 @@ import (
 
 	"github.com/cadrehq/cadre/domain/catalog"
 	"github.com/cadrehq/cadre/tenants"
+	"github.com/cadrehq/cadre/tenants/app"
 	"github.com/cadrehq/cadre/tenants/store"
 )
 
@@ -105,8 +106,8 @@ func newHeatmap(dim store.AnalyticsDimension, cells []store.AnalyticsCell) heatm
 // console mints a short one and calls the API in-process. The API checks
 // the role and the tenant as for any client.
 func (c *Console) live(w http.ResponseWriter, r *http.Request, p tenants.Principal) {
-	if c.cfg.Mint == nil || c.cfg.API == nil {
-		c.fail(w, r, p, nil)
+	if c.cfg.Mint == nil || c.cfg.API == nil { // no HS256 secret: no live updates
+		c.fail(w, r, p, &app.Error{Kind: app.NotFound, Detail: "live updates are not enabled on this server"})
 		return
 	}
 	tok, err := c.cfg.Mint(p)

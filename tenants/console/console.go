@@ -177,23 +177,33 @@ func (c *Console) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /signin/dev/company", c.devCompany)
 	mux.HandleFunc("POST /signout", c.signOut)
 	admin := []tenants.Role{tenants.RoleAdmin}
-	mux.HandleFunc("GET /library", c.signedIn(c.library, admin...))
-	mux.HandleFunc("POST /library/{slug}/approve", c.signedIn(c.approve, admin...))
-	mux.HandleFunc("GET /documents", c.signedIn(c.documents, admin...))
-	mux.HandleFunc("POST /documents", c.signedIn(c.upload, admin...))
-	mux.HandleFunc("POST /documents/{id}/delete", c.signedIn(c.deleteDocument, admin...))
-	mux.HandleFunc("GET /employees", c.signedIn(c.employees, admin...))
-	mux.HandleFunc("POST /employees/import", c.signedIn(c.importEmployees, admin...))
 	takers := []tenants.Role{tenants.RoleAdmin, tenants.RoleManager, tenants.RoleEmployee}
-	mux.HandleFunc("GET /assessment", c.signedIn(c.assessment, takers...))
-	mux.HandleFunc("POST /assessment/start", c.signedIn(c.startAssessment, takers...))
-	mux.HandleFunc("GET /assessment/{id}", c.signedIn(c.assessmentPage, takers...))
-	mux.HandleFunc("POST /assessment/{id}/answer", c.signedIn(c.answer, takers...))
-	mux.HandleFunc("POST /assessment/{id}/submit", c.signedIn(c.submit, takers...))
-	mux.HandleFunc("GET /plan", c.signedIn(c.plan, takers...))
-	mux.HandleFunc("POST /plan/items/{id}", c.signedIn(c.planItem, takers...))
-	mux.HandleFunc("GET /heatmap", c.signedIn(c.heatmap, tenants.RoleAnalyst, tenants.RoleAdmin))
-	mux.HandleFunc("GET /live", c.signedIn(c.live, tenants.RoleAnalyst, tenants.RoleAdmin))
+	analysts := []tenants.Role{tenants.RoleAnalyst, tenants.RoleAdmin}
+	pages := []struct {
+		pattern string
+		h       func(w http.ResponseWriter, r *http.Request, p tenants.Principal)
+		roles   []tenants.Role
+	}{
+		{"GET /library", c.library, admin},
+		{"POST /library/{slug}/approve", c.approve, admin},
+		{"GET /documents", c.documents, admin},
+		{"POST /documents", c.upload, admin},
+		{"POST /documents/{id}/delete", c.deleteDocument, admin},
+		{"GET /employees", c.employees, admin},
+		{"POST /employees/import", c.importEmployees, admin},
+		{"GET /assessment", c.assessment, takers},
+		{"POST /assessment/start", c.startAssessment, takers},
+		{"GET /assessment/{id}", c.assessmentPage, takers},
+		{"POST /assessment/{id}/answer", c.answer, takers},
+		{"POST /assessment/{id}/submit", c.submit, takers},
+		{"GET /plan", c.plan, takers},
+		{"POST /plan/items/{id}", c.planItem, takers},
+		{"GET /heatmap", c.heatmap, analysts},
+		{"GET /live", c.live, analysts},
+	}
+	for _, pg := range pages {
+		mux.HandleFunc(pg.pattern, c.signedIn(pg.h, pg.roles...))
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, tenants.Principal{}, &app.Error{Kind: app.NotFound, Detail: "not found"})
 	})

@@ -78,7 +78,8 @@ func BenchmarkPages(b *testing.B) {
 
 // signIn follows a development sign-in link and signs in as an admin of
 // tenant, returning the session cookie.
-func signIn(b *testing.B, c *console.Console, tenant tenants.ID) *http.Cookie {
+func signIn(b testing.TB, c *console.Console, tenant tenants.ID) *http.Cookie {
+	b.Helper()
 	link, err := url.Parse(c.DevSignInLink("http://cadre.test"))
 	if err != nil {
 		b.Fatal(err)

@@ -20,6 +20,9 @@
   function follow(types, onEvent) {
     if (!window.EventSource) { return; }
     var es = new EventSource("/live?types=" + encodeURIComponent(types.join(",")));
+    // The page says when it follows the stream (tests wait for it).
+    es.addEventListener("open", function () { document.documentElement.dataset.live = "open"; });
+    es.addEventListener("error", function () { document.documentElement.dataset.live = "retrying"; });
     types.forEach(function (t) {
       es.addEventListener("cadre." + t, function () { onEvent(t); });
     });
