@@ -117,7 +117,7 @@ func New(cfg Config) (*Console, error) {
 // Patterns are the paths the console serves; everything else (the API,
 // /healthz, /metrics) stays with the API. Mount them on the root mux.
 var Patterns = []string{"/{$}", "/static/", "/signin/", "/signout", "/library", "/library/", "/documents", "/documents/",
-	"/employees", "/employees/", "/assessment", "/assessment/", "/plan", "/plan/", "/heatmap", "/live"}
+	"/employees", "/employees/", "/assessment", "/assessment/", "/plan", "/plan/", "/team", "/heatmap", "/live"}
 
 // Mount registers the console's patterns on mux.
 func (c *Console) Mount(mux *http.ServeMux) {
@@ -198,6 +198,7 @@ func (c *Console) routes(mux *http.ServeMux) {
 		{"POST /assessment/{id}/submit", c.submit, takers},
 		{"GET /plan", c.plan, takers},
 		{"POST /plan/items/{id}", c.planItem, takers},
+		{"GET /team", c.team, []tenants.Role{tenants.RoleManager, tenants.RoleAdmin}},
 		{"GET /heatmap", c.heatmap, analysts},
 		{"GET /live", c.live, analysts},
 	}

@@ -36,7 +36,7 @@ func TestDocumentsAcrossTenants(t *testing.T) {
 			t.Fatal(err)
 		}
 		acme, other := newTenant(t, db.Store, "acme"), newTenant(t, db.Store, "other")
-		admin, stranger := signIn(t, c, acme), signIn(t, c, other)
+		admin, stranger := signInAs(t, c, acme, "admin", "admin"), signInAs(t, c, other, "admin", "admin")
 
 		if rec := post(t, c, admin, "/documents", "handbook.md", "# Handbook\n\nWe review every change."); rec.Code != http.StatusSeeOther {
 			t.Fatalf("upload: got %d, want 303", rec.Code)

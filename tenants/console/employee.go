@@ -70,6 +70,8 @@ type assessmentView struct {
 	Items      []itemView
 	Left       int
 	Results    []resultView
+	// Mine is true for the assessment's taker, who may answer it.
+	Mine bool
 }
 
 func (c *Console) loadAssessment(w http.ResponseWriter, r *http.Request, p tenants.Principal) (store.Assessment, bool) {
@@ -91,7 +93,18 @@ func (c *Console) assessmentPage(w http.ResponseWriter, r *http.Request, p tenan
 	if !ok {
 		return
 	}
-	c.render(w, r, http.StatusOK, "assessment", p, newAssessmentView(as))
+	v := newAssessmentView(as)
+	// Only the taker answers; a manager or an admin reads.
+	err := c.app.Store().InTenant(r.Context(), p.Tenant, func(tx *store.Tx) error {
+		rd, err := app.ReaderOf(tx, p)
+		v.Mine = err == nil && rd.Me() != nil && rd.Me().ID == as.EmployeeID
+		return err
+	})
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	c.render(w, r, http.StatusOK, "assessment", p, v)
 }
 
 func newAssessmentView(as store.Assessment) assessmentView {

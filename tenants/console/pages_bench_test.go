@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -51,7 +50,7 @@ func BenchmarkPages(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	session := signIn(b, c, tenant)
+	session := signInAs(b, c, tenant, "admin", "bench")
 	for _, bc := range []struct{ name, path, want string }{
 		{"library_200", "/library", "competency-199"},
 		{"heatmap_team_10k", "/heatmap?by=team", "team19"},
@@ -74,35 +73,6 @@ func BenchmarkPages(b *testing.B) {
 			b.ReportMetric(float64(took[len(took)*95/100].Microseconds())/1000, "p95-ms")
 		})
 	}
-}
-
-// signIn follows a development sign-in link and signs in as an admin of
-// tenant, returning the session cookie.
-func signIn(b testing.TB, c *console.Console, tenant tenants.ID) *http.Cookie {
-	b.Helper()
-	link, err := url.Parse(c.DevSignInLink("http://cadre.test"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	rec := httptest.NewRecorder()
-	c.ServeHTTP(rec, httptest.NewRequest("GET", link.RequestURI(), nil))
-	grant := rec.Result().Cookies()
-	if len(grant) != 1 {
-		b.Fatalf("sign-in link: %d, cookies %v", rec.Code, grant)
-	}
-	form := url.Values{"tenant": {tenant.String()}, "role": {"admin"}, "subject": {"bench"}}
-	req := httptest.NewRequest("POST", "/signin/dev", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.AddCookie(grant[0])
-	rec = httptest.NewRecorder()
-	c.ServeHTTP(rec, req)
-	for _, ck := range rec.Result().Cookies() {
-		if ck.Name == "cadre_session" {
-			return ck
-		}
-	}
-	b.Fatalf("sign-in: %d, no session cookie", rec.Code)
-	return nil
 }
 
 // seedLibrary stores a library version of benchCompetencies competencies,

@@ -41,6 +41,9 @@ func nav(p tenants.Principal) []navLink {
 	if p.Has(tenants.RoleAdmin, tenants.RoleManager, tenants.RoleEmployee) {
 		n = append(n, navLink{"/assessment", "Assessment"}, navLink{"/plan", "Plan"})
 	}
+	if p.Has(tenants.RoleManager, tenants.RoleAdmin) {
+		n = append(n, navLink{"/team", "Team"})
+	}
 	if p.Has(tenants.RoleAnalyst, tenants.RoleAdmin) {
 		n = append(n, navLink{"/heatmap", "Heatmap"})
 	}
@@ -121,7 +124,7 @@ var knownNotices = map[string]bool{
 
 var titles = map[string]string{
 	"signin": "Sign in", "home": "Cadre", "library": "Library", "documents": "Documents", "employees": "Employees",
-	"assessment": "Assessment", "plan": "Development plan", "heatmap": "Heatmap", "error": "Problem",
+	"assessment": "Assessment", "plan": "Development plan", "team": "Team", "heatmap": "Heatmap", "error": "Problem",
 }
 
 // statusOf maps a use case's refusal to the HTTP status the API answers.
