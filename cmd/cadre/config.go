@@ -103,6 +103,10 @@ type Config struct {
 	// the tenants' data keys. Unset, serve generates one into the data dir
 	// (cadre.kek); api and worker need it set, the same in every process.
 	KEK *crypt.LocalKEK
+	// CookieSecure (CADRE_COOKIE_SECURE): mark the console's cookies
+	// Secure on plain HTTP, behind a TLS proxy. Default false (they are
+	// Secure under TLS anyway).
+	CookieSecure bool
 }
 
 func getenv(k, def string) string {
@@ -210,6 +214,9 @@ func loadConfig() (Config, error) {
 	}
 	if c.Quotas.AnalyticsMinCell, err = strconv.Atoi(getenv("CADRE_ANALYTICS_MIN_CELL", "5")); err != nil || c.Quotas.AnalyticsMinCell < app.MinAnalyticsCell {
 		bad("CADRE_ANALYTICS_MIN_CELL", os.Getenv("CADRE_ANALYTICS_MIN_CELL"), "must be a whole number ≥ 3")
+	}
+	if c.CookieSecure, err = strconv.ParseBool(getenv("CADRE_COOKIE_SECURE", "false")); err != nil {
+		bad("CADRE_COOKIE_SECURE", os.Getenv("CADRE_COOKIE_SECURE"), "must be true or false")
 	}
 	if c.RateLimit, err = strconv.ParseFloat(getenv("CADRE_RATE_LIMIT", "200"), 64); err != nil || c.RateLimit < 0 {
 		bad("CADRE_RATE_LIMIT", os.Getenv("CADRE_RATE_LIMIT"), "must be requests per second per tenant (0 disables)")

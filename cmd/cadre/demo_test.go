@@ -30,10 +30,16 @@ func startEmbeddedServe(t *testing.T) Config {
 // returning before that, or an error when it stops, fails the test.
 func runServe(t *testing.T, cfg Config, what string) {
 	t.Helper()
+	runServeLog(t, cfg, what, slog.New(slog.DiscardHandler))
+}
+
+// runServeLog is runServe logging to log.
+func runServeLog(t *testing.T, cfg Config, what string, log *slog.Logger) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- serve(ctx, cfg, slog.New(slog.DiscardHandler), roles{api: true, workers: true, embedded: true})
+		done <- serve(ctx, cfg, log, roles{api: true, workers: true, embedded: true})
 	}()
 	t.Cleanup(func() {
 		cancel()

@@ -21,8 +21,10 @@ import (
 
 	"github.com/cadrehq/cadre/domain/text/analysis"
 	"github.com/cadrehq/cadre/events"
+	"github.com/cadrehq/cadre/tenants"
 	"github.com/cadrehq/cadre/tenants/api"
 	"github.com/cadrehq/cadre/tenants/auth"
+	"github.com/cadrehq/cadre/tenants/console"
 	"github.com/cadrehq/cadre/tenants/store"
 	"github.com/cadrehq/cadre/workers"
 )
@@ -162,7 +164,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 	}
 
 	secret := []byte(cfg.JWTSecret)
-	if len(secret) == 0 && cfg.JWKSURL == "" {
+	// dev: Cadre runs on its generated development secret, the only case
+	// in which the console offers the development sign-in.
+	dev := len(secret) == 0 && cfg.JWKSURL == ""
+	if dev {
 		if !r.embedded {
 			return errors.New("set CADRE_JWT_SECRET or CADRE_JWKS_URL")
 		}
@@ -198,13 +203,23 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 		log.Info("operations endpoints listening", "metrics", "http://"+ln.Addr().String()+"/metrics")
 		wg.Go(func() { _ = serveUntil(ctx, ops, ln, log) })
 	}
-	hs := api.NewHTTPServer(cfg.HTTPAddr, srv.Handler())
+	con, err := newConsole(cfg, log, srv, secret, dev)
+	if err != nil {
+		return err
+	}
+	root := http.NewServeMux()
+	root.Handle("/", srv.Handler())
+	con.Mount(root)
+	hs := api.NewHTTPServer(cfg.HTTPAddr, root)
 	hs.RegisterOnShutdown(srv.CloseStreams) // end event streams, or Shutdown waits for them
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
 	}
 	log.Info("cadre listening", "addr", "http://"+ln.Addr().String(), "database", string(st.Dialect()), "data_dir", cfg.DataDir)
+	if link := con.DevSignInLink("http://" + ln.Addr().String()); link != "" {
+		log.Info("console sign-in (development, one use)", "url", link)
+	}
 	if err := serveUntil(ctx, hs, ln, log); err != nil {
 		return err
 	}
@@ -213,6 +228,23 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, r roles) error {
 	}
 	log.Info("cadre stopped")
 	return nil
+}
+
+// liveTokenTTL is the lifetime of the token the console mints for a
+// browser's event stream: the API checks it when the stream opens only.
+const liveTokenTTL = 5 * time.Minute
+
+// newConsole builds the web console over the API's use cases. It mints the
+// event stream's tokens with the HS256 secret when there is one.
+func newConsole(cfg Config, log *slog.Logger, srv *api.Server, secret []byte, dev bool) (*console.Console, error) {
+	var mint func(p tenants.Principal) (string, error)
+	if len(secret) > 0 {
+		mint = func(p tenants.Principal) (string, error) {
+			return auth.Mint(secret, p, cfg.JWTIssuer, cfg.JWTAudience, liveTokenTTL, time.Now())
+		}
+	}
+	return console.New(console.Config{App: srv.App(), API: srv.Handler(), Mint: mint, DevSignIn: dev,
+		SecureCookies: cfg.CookieSecure, Logger: log})
 }
 
 // runWorkers starts the workers ws and the janitor on wg; they run until
