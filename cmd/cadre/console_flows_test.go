@@ -24,17 +24,19 @@ import (
 	"github.com/cadrehq/cadre/tenants/store/storetest"
 )
 
-// The documents the admin uploads: the handbook (markdown) and the policy
-// (DOCX) both speak of fraud detection, which no DevOps framework holds,
-// so the library proposes it (as in tenants/api's curation test).
+// The documents the admin uploads: the handbook (markdown) has a section
+// on cheque processing, which no catalog competency covers, so the library
+// proposes it in the document's words; the policy (DOCX) speaks of security.
 const (
 	consoleHandbook = "# Platform handbook\n\nCloud infrastructure management is central to our work, and we review cloud cost every month. " +
 		"Continuous integration runs on every pull request. Every engineer takes part in incident response and on-call rotations. " +
 		"We monitor latency and error budgets with Prometheus dashboards.\n\n" +
-		"Fraud detection models flag unusual card payments. Our fraud detection pipeline scores every transfer. Analysts tune fraud detection rules weekly.\n"
+		"## Cheque processing\n\nEvery cheque paid in at a branch must be checked for the date, the payee name, matching words and figures, and a signature before it is accepted. " +
+		"Tellers scan each cheque on the day it is paid in, so that it clears within two working days. " +
+		"A cheque with alterations or a future date must be handed back to the customer with an explanation and never sent for clearing. " +
+		"Stopped cheques must be recorded in the core banking system before the branch closes.\n"
 	consolePolicy = "Security best practices matter: we patch vulnerabilities within a week, rotate secrets and review access. " +
-		"Threat modelling is part of every design review. Incident response drills run every quarter. " +
-		"Fraud detection alerts go to the security operations centre. Fraud detection thresholds are reviewed by risk. Fraud detection is everyone's job."
+		"Threat modelling is part of every design review. Incident response drills run every quarter."
 	// consoleEmployees has one bad line (line 4: an unknown role).
 	consoleEmployees = "subject,name,role,tier,team\n" +
 		"emp-1,Emma One,devops-engineer,mid,platform\n" +
@@ -111,28 +113,28 @@ func consoleFlows(t *testing.T, e *consoleEnv) {
 	}
 	e.checkAxe(admin, "documents")
 	e.waitJS(lib, "the proposal in the library tab, without a reload",
-		`window.cadreMark === 42 && window.cadreSawRebuilding === true && !!document.querySelector("#c-fraud-detection .status-proposed")`)
-	e.must(lib, "open the evidence", chromedp.Click(chromedp.CSS(`#c-fraud-detection summary`)),
-		chromedp.WaitVisible(chromedp.CSS(`#c-fraud-detection details[open] blockquote mark`)))
-	if got := e.text(lib, `#c-fraud-detection details[open] blockquote mark`); !strings.EqualFold(got, "fraud detection") {
+		`window.cadreMark === 42 && window.cadreSawRebuilding === true && !!document.querySelector("#c-cheque-processing .status-proposed")`)
+	e.must(lib, "open the evidence", chromedp.Click(chromedp.CSS(`#c-cheque-processing summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`#c-cheque-processing details[open] blockquote mark`)))
+	if got := e.text(lib, `#c-cheque-processing details[open] blockquote mark`); !strings.HasPrefix(strings.ToLower(got), "cheque") {
 		t.Errorf("highlighted evidence: got %q, want the matched term", got)
 	}
 	e.checkAxe(lib, "library")
 	e.screenshot(lib, "console-library")
-	e.must(lib, "approve the proposal", chromedp.Click(chromedp.CSS(`#c-fraud-detection form button`)),
+	e.must(lib, "approve the proposal", chromedp.Click(chromedp.CSS(`#c-cheque-processing form button`)),
 		chromedp.WaitVisible(chromedp.CSS(`p.notice.ok`)))
 	adminToken := mint(t, e.secret, acme, tenants.RoleAdmin)
-	testwait.Until(t, consoleWait, "fraud-detection active after the approval", func() (bool, error) {
+	testwait.Until(t, consoleWait, "cheque-processing active after the approval", func() (bool, error) {
 		var lib struct {
 			Competencies []struct{ Slug, Status string } `json:"competencies"`
 		}
 		status, err := call("GET", e.base+"/v1/library", adminToken, nil, &lib)
 		for _, c := range lib.Competencies {
-			if c.Slug == "fraud-detection" {
+			if c.Slug == "cheque-processing" {
 				return c.Status == "active", fmt.Errorf("status %s", c.Status)
 			}
 		}
-		return false, fmt.Errorf("library %d %v: no fraud-detection", status, err)
+		return false, fmt.Errorf("library %d %v: no cheque-processing", status, err)
 	})
 
 	// Flow 3: an employee on a 360 px viewport answers over two visits,
@@ -222,7 +224,7 @@ func consoleFlows(t *testing.T, e *consoleEnv) {
 	for _, path := range []string{"/library", "/documents", "/employees", "/heatmap"} {
 		e.must(stranger, "open "+path, chromedp.Navigate(e.base+path), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
 		body := e.text(stranger, `main`)
-		for _, leak := range []string{"fraud", "policy.docx", "handbook.md", "emp-1", "platform"} {
+		for _, leak := range []string{"cheque", "policy.docx", "handbook.md", "emp-1", "platform"} {
 			if strings.Contains(strings.ToLower(body), leak) {
 				t.Errorf("another tenant's admin at %s sees %q", path, leak)
 			}
