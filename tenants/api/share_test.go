@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -76,14 +77,37 @@ func expectQuota(t *testing.T, r resp, quota string, limit, used int) {
 
 // shareServer is an API over e's store with limits of its own.
 func shareServer(t *testing.T, e *env, lim api.Limits) *httptest.Server {
+	return shareServerWith(t, e, lim, nil)
+}
+
+// shareServerWith is shareServer with a hook that sees each request first.
+func shareServerWith(t *testing.T, e *env, lim api.Limits, hook func(r *http.Request)) *httptest.Server {
 	t.Helper()
 	verifier, err := auth.New(t.Context(), auth.Config{Secret: testSecret})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(api.New(api.Config{Store: e.db.Store, Verifier: verifier, Limits: lim, Logger: streamLogger()}).Handler())
+	h := api.New(api.Config{Store: e.db.Store, Verifier: verifier, Limits: lim, Logger: streamLogger()}).Handler()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hook != nil {
+			hook(r)
+		}
+		h.ServeHTTP(w, r)
+	}))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// firstReadSignal sends on signal when its body is first read.
+type firstReadSignal struct {
+	io.ReadCloser
+	once   sync.Once
+	signal chan<- struct{}
+}
+
+func (f *firstReadSignal) Read(p []byte) (int, error) {
+	f.once.Do(func() { f.signal <- struct{}{} })
+	return f.ReadCloser.Read(p)
 }
 
 func send(t *testing.T, req *http.Request) *http.Response {
@@ -164,7 +188,14 @@ func TestUploadShare(t *testing.T) {
 		b, _ := e.createTenant("globex")
 		lim := e.limit
 		lim.Share = api.ShareLimits{UploadsPerTenant: 2, Uploads: 3, UploadBytesPerSecond: 1000, UploadBytesBurst: 20000}
-		srv := shareServer(t, e, lim)
+		// The server reads an upload's body only after it has taken the
+		// upload's slot: a first read of a held body means its slot is held.
+		reading := make(chan struct{}, 2)
+		srv := shareServerWith(t, e, lim, func(r *http.Request) {
+			if r.Header.Get("X-Held") != "" {
+				r.Body = &firstReadSignal{ReadCloser: r.Body, signal: reading}
+			}
+		})
 		adminA, adminB := e.token(a, "admin", tenants.RoleAdmin), e.token(b, "admin", tenants.RoleAdmin)
 		upload := func(token string, body io.Reader, n int64) *http.Request {
 			req, _ := http.NewRequest("POST", srv.URL+"/v1/documents", body)
@@ -179,13 +210,20 @@ func TestUploadShare(t *testing.T) {
 
 		// Two uploads of a whose bodies have not arrived hold a's slots.
 		var writers []*io.PipeWriter
+		t.Cleanup(func() {
+			for _, pw := range writers {
+				pw.CloseWithError(io.ErrUnexpectedEOF) // no request outlives the test
+			}
+		})
 		done := make(chan int, 2)
 		for i := range 2 {
 			pr, pw := io.Pipe()
 			writers = append(writers, pw)
 			body := doc(i)
 			go func() {
-				res, err := http.DefaultClient.Do(upload(adminA, pr, int64(len(body))))
+				req := upload(adminA, pr, int64(len(body)))
+				req.Header.Set("X-Held", "1")
+				res, err := http.DefaultClient.Do(req)
 				if err != nil {
 					done <- 0
 					return
@@ -193,6 +231,15 @@ func TestUploadShare(t *testing.T) {
 				res.Body.Close()
 				done <- res.StatusCode
 			}()
+		}
+		for range 2 {
+			select {
+			case <-reading:
+			case code := <-done:
+				t.Fatalf("a held upload answered %d before its body was sent", code)
+			case <-time.After(time.Minute):
+				t.Fatal("the held uploads never reached the server")
+			}
 		}
 		testwait.Until(t, 10*time.Second, "a's third upload refused", func() (bool, error) {
 			res := send(t, upload(adminA, strings.NewReader(doc(9)), int64(len(doc(9)))))
