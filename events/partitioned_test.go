@@ -307,7 +307,12 @@ func TestStreamGainsPartitions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A tenant whose partitions under 4 and 7 differ, so that each
+	// partition count stores the tenant's events on a subject of its own.
 	tenant := tenants.NewID()
+	for events.PartitionOf(tenant, 4) == events.PartitionOf(tenant, 7) {
+		tenant = tenants.NewID()
+	}
 	before := newEvent(t, tenant, 0)
 	if _, err := js.Publish(t.Context(), before.Subject(), mustJSON(t, before)); err != nil {
 		t.Fatal(err)

@@ -363,7 +363,7 @@ func pathIDs(w http.ResponseWriter, r *http.Request, wantID bool) (tenant, id st
 	return t.String(), id, true
 }
 
-const floorSelect = `SELECT id::text, title, content_type, size_bytes, sha256, created_at FROM documents
+const floorSelect = `SELECT id::text, title, content_type, size_bytes, sha256, created_at, visibility FROM documents
 	WHERE tenant_id = $1::uuid AND id = $2::uuid`
 
 // writeDocument answers with the document read by a floor handler.
@@ -392,7 +392,7 @@ func (f *floor) get(w http.ResponseWriter, r *http.Request) {
 	var d api.DocumentBody
 	_, err := res.Exec()
 	if err == nil {
-		err = res.QueryRow().Scan(&d.ID, &d.Title, &d.ContentType, &d.SizeBytes, &d.SHA256, &d.CreatedAt)
+		err = res.QueryRow().Scan(&d.ID, &d.Title, &d.ContentType, &d.SizeBytes, &d.SHA256, &d.CreatedAt, &d.Visibility)
 	}
 	if cerr := res.Close(); err == nil {
 		err = cerr
@@ -413,7 +413,7 @@ func (f *floor) getTx(w http.ResponseWriter, r *http.Request) {
 		if _, err := tx.Exec(r.Context(), "SELECT set_config('app.tenant_id', $1, true)", tenant); err != nil {
 			return err
 		}
-		return tx.QueryRow(r.Context(), floorSelect, tenant, id).Scan(&d.ID, &d.Title, &d.ContentType, &d.SizeBytes, &d.SHA256, &d.CreatedAt)
+		return tx.QueryRow(r.Context(), floorSelect, tenant, id).Scan(&d.ID, &d.Title, &d.ContentType, &d.SizeBytes, &d.SHA256, &d.CreatedAt, &d.Visibility)
 	})
 	writeDocument(w, d, err)
 }
@@ -437,7 +437,7 @@ func (f *floor) insert(w http.ResponseWriter, r *http.Request) {
 	sum := sha256.Sum256([]byte(in.Content))
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	d := api.DocumentBody{ID: uuid.Must(uuid.NewV7()).String(), Title: in.Title, ContentType: in.ContentType,
-		SizeBytes: int64(len(in.Content)), SHA256: hex.EncodeToString(sum[:]), CreatedAt: now}
+		SizeBytes: int64(len(in.Content)), SHA256: hex.EncodeToString(sum[:]), CreatedAt: now, Visibility: "admins"}
 	tid, _ := tenants.ParseID(tenant)
 	ev, err := events.New(tid, events.TypeDocumentUploaded, d.ID, events.DocumentUploaded{DocumentID: d.ID, Title: d.Title,
 		ContentType: d.ContentType, SizeBytes: d.SizeBytes, SHA256: d.SHA256}, now)
@@ -449,9 +449,9 @@ func (f *floor) insert(w http.ResponseWriter, r *http.Request) {
 	detail, _ := json.Marshal(map[string]any{"title": d.Title, "sha256": d.SHA256})
 	var batch pgx.Batch
 	batch.Queue("SELECT set_config('app.tenant_id', $1, true)", tenant)
-	batch.Queue(`INSERT INTO documents (tenant_id, id, title, content_type, size_bytes, sha256, body_text, created_by, created_at)
-		VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8, $9)`,
-		tenant, d.ID, d.Title, d.ContentType, d.SizeBytes, d.SHA256, in.Content, "floor", now)
+	batch.Queue(`INSERT INTO documents (tenant_id, id, title, content_type, size_bytes, sha256, body_text, created_by, created_at, visibility)
+		VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		tenant, d.ID, d.Title, d.ContentType, d.SizeBytes, d.SHA256, in.Content, "floor", now, d.Visibility)
 	batch.Queue("UPDATE tenants SET context_revision = context_revision + 1 WHERE id = $1::uuid RETURNING context_revision", tenant)
 	batch.Queue(`INSERT INTO audit_log (tenant_id, id, actor, action, resource, detail, created_at)
 		VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::jsonb, $7)`,

@@ -751,7 +751,7 @@ func TestDocumentUploadsFeedTheLibrary(t *testing.T) {
 // libProcessed polls until the library worker has handled the event.
 func (e *env) libProcessed(tenant tenants.ID, eventID string) {
 	e.t.Helper()
-	testwait.Until(e.t, 20*time.Second, "the library worker to handle event "+eventID, func() (bool, error) {
+	testwait.Until(e.t, time.Minute, "the library worker to handle event "+eventID, func() (bool, error) {
 		var done bool
 		err := e.db.Store.InTenant(context.Background(), tenant, func(tx *store.Tx) (err error) {
 			done, err = tx.Processed(workers.LibraryWorkerName, eventID)

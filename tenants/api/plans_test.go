@@ -84,7 +84,7 @@ func (p apiPlan) bySlug(slug string, closed bool) (apiPlanItem, bool) {
 func (e *env) waitPlan(path, token, what string, ok func(p apiPlan) bool) apiPlan {
 	e.t.Helper()
 	var p apiPlan
-	testwait.Until(e.t, 20*time.Second, what, func() (bool, error) {
+	testwait.Until(e.t, time.Minute, what, func() (bool, error) {
 		r := e.do("GET", path, token, nil)
 		if r.Status != 200 {
 			return false, fmt.Errorf("answer %d %s", r.Status, r.Body)
