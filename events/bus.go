@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/cadrehq/cadre/domain/tenant"
@@ -198,12 +199,36 @@ func (b *Bus) EnsureStream(ctx context.Context) error {
 	}
 }
 
-// createStream makes one attempt to create or update the stream.
+// createStream makes one attempt to create the stream, or to update its
+// configuration when it differs from the bus's. A stream already configured
+// as wanted is left alone: every process of a deployment ensures the stream
+// at start, and an update that changes nothing would still rewrite the
+// server's stream store while other processes create their consumers.
 func (b *Bus) createStream(ctx context.Context) error {
-	if _, err := b.js.CreateOrUpdateStream(ctx, b.cfg.jetStreamConfig()); err != nil {
+	want := b.cfg.jetStreamConfig()
+	st, err := b.js.Stream(ctx, b.cfg.Name)
+	switch {
+	case errors.Is(err, jetstream.ErrStreamNotFound):
+		_, err = b.js.CreateStream(ctx, want)
+	case err == nil && sameStreamConfig(st.CachedInfo().Config, want):
+		return nil
+	case err == nil:
+		_, err = b.js.UpdateStream(ctx, want)
+	}
+	if err != nil {
 		return fmt.Errorf("stream %s: %w", b.cfg.Name, err)
 	}
 	return nil
+}
+
+// sameStreamConfig reports whether have already holds every setting of
+// want that the bus sets.
+func sameStreamConfig(have, want jetstream.StreamConfig) bool {
+	sameTransform := (have.SubjectTransform == nil) == (want.SubjectTransform == nil) &&
+		(want.SubjectTransform == nil || *have.SubjectTransform == *want.SubjectTransform)
+	return sameTransform && slices.Equal(have.Subjects, want.Subjects) && have.Description == want.Description &&
+		have.Retention == want.Retention && have.Storage == want.Storage && have.MaxAge == want.MaxAge &&
+		have.Duplicates == want.Duplicates && max(have.Replicas, 1) == max(want.Replicas, 1) && have.Discard == want.Discard
 }
 
 // JetStream returns the bus's JetStream context, for what the bus does not
