@@ -154,7 +154,7 @@ func newFaultRig(t *testing.T, natsURL string, env ...string) *faultRig {
 		platform: mint(t, []byte(faultSecret), tenants.ID{}, tenants.RolePlatformAdmin)}
 	r.env = append([]string{"CADRE_DATABASE_URL=" + db.AppURL, "CADRE_NATS_URL=" + natsURL, "CADRE_MIGRATE=false",
 		"CADRE_HTTP_ADDR=" + addr, "CADRE_JWT_SECRET=" + faultSecret, "CADRE_RATE_LIMIT=0", "CADRE_LOG_LEVEL=info",
-		"CADRE_DATA_DIR=" + t.TempDir()}, env...)
+		"CADRE_DATA_DIR=" + t.TempDir(), "CADRE_KEK=" + storetest.KEK}, env...)
 	r.watch = watchLocks(t, db)
 	r.startCadre()
 	return r
