@@ -248,30 +248,23 @@ func serverFiles(t *testing.T, admin *sql.DB, dbName, walStart string) []byte {
 		t.Fatal(err)
 	}
 	var paths []string
-	rows, err := admin.QueryContext(ctx, "SELECT 'base/' || $1 || '/' || f FROM pg_ls_dir('base/' || $1) f", oid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
+	list := func(query string, args ...any) {
+		t.Helper()
+		rows, err := admin.QueryContext(ctx, query, args...)
+		if err != nil {
 			t.Fatal(err)
 		}
-		paths = append(paths, p)
-	}
-	rows.Close()
-	rows, err = admin.QueryContext(ctx, "SELECT 'pg_wal/' || name FROM pg_ls_waldir() WHERE name ~ '^[0-9A-F]{24}$' AND name >= $1", walStart)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			t.Fatal(err)
+		defer rows.Close()
+		for rows.Next() {
+			var p string
+			if err := rows.Scan(&p); err != nil {
+				t.Fatal(err)
+			}
+			paths = append(paths, p)
 		}
-		paths = append(paths, p)
 	}
-	rows.Close()
+	list("SELECT 'base/' || $1 || '/' || f FROM pg_ls_dir('base/' || $1) f", oid)
+	list("SELECT 'pg_wal/' || name FROM pg_ls_waldir() WHERE name ~ '^[0-9A-F]{24}$' AND name >= $1", walStart)
 	var all []byte
 	for _, p := range paths {
 		var b []byte
